@@ -1,0 +1,368 @@
+//! `ModuleConfig`: one guest's view of the world, and the [`Host`] state
+//! built from it.
+
+use crate::clock::{CpuTime, FakeClock, Nanosleep, Nanotime, SystemClock, Walltime};
+use crate::descriptor::{Descriptor, Descriptors, FdFlags, OpenDir, OpenFile, OpenListener, Rights};
+use crate::fs::{FileSystem, FileType};
+use crate::host::Host;
+use crate::mount::{Mount, Mounts};
+use crate::random::{self, Random};
+use crate::stdio::{HostStream, ReadStream, WriteStream};
+use std::fmt;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use thiserror::Error;
+
+/// Where a stdio stream comes from or goes to.
+enum Stdio {
+    /// Empty input; output discarded.
+    Null,
+    /// The host process's own stream.
+    Inherit,
+    /// A reader (stdin only).
+    Reader(Box<dyn Read + Send>),
+    /// A writer (stdout, stderr).
+    Writer(Box<dyn Write + Send>),
+}
+
+/// Why a [`ModuleConfig`] could not be built into a [`Host`].
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// An environment variable name was empty or held `=` or NUL.
+    #[error("invalid environment variable name {0:?}: it must be non-empty and hold no '=' or NUL")]
+    EnvName(String),
+    /// An argument or value held a NUL byte.
+    #[error("{0:?} holds a NUL byte, which a guest's C strings cannot carry")]
+    Nul(String),
+    /// A mount's guest path was empty.
+    #[error("a mount needs a non-empty guest path")]
+    MountPath,
+    /// Inheriting a host stdio stream failed.
+    #[error("cannot inherit the host's {0}: {1}")]
+    Stdio(&'static str, std::io::Error),
+}
+
+/// A builder for one guest's view of the world: arguments, environment,
+/// stdio, mounts, clocks and random source.
+///
+/// Defaults are safe: no arguments, no environment (the host's is not
+/// passed through), empty stdin, stdout and stderr discarded, no mounts,
+/// the host's real clocks, OS entropy.
+///
+/// ```
+/// use imports::{ModuleConfig, fs::MemFs, stdio::OutputBuffer};
+/// let out = OutputBuffer::new();
+/// let host = ModuleConfig::new()
+///     .arg("app.wasm").arg("--verbose")
+///     .env("HOME", "/home")
+///     .stdout(out.clone())
+///     .mount("/data", MemFs::new())
+///     .build()
+///     .unwrap();
+/// assert_eq!(host.args, ["app.wasm", "--verbose"]);
+/// ```
+pub struct ModuleConfig {
+    args: Vec<String>,
+    environ: Vec<(String, String)>,
+    stdin: Stdio,
+    stdout: Stdio,
+    stderr: Stdio,
+    mounts: Vec<Mount>,
+    listeners: Vec<TcpListener>,
+    walltime: Arc<dyn Walltime>,
+    nanotime: Arc<dyn Nanotime>,
+    nanosleep: Arc<dyn Nanosleep>,
+    cputime: Arc<dyn CpuTime>,
+    random: Option<Random>,
+}
+
+impl fmt::Debug for ModuleConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ModuleConfig")
+            .field("args", &self.args)
+            .field("environ", &self.environ)
+            .field("mounts", &self.mounts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ModuleConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ModuleConfig {
+    /// The safe defaults described on the type.
+    pub fn new() -> Self {
+        let clock = Arc::new(SystemClock::new());
+        ModuleConfig {
+            args: Vec::new(),
+            environ: Vec::new(),
+            stdin: Stdio::Null,
+            stdout: Stdio::Null,
+            stderr: Stdio::Null,
+            mounts: Vec::new(),
+            listeners: Vec::new(),
+            walltime: clock.clone(),
+            nanotime: clock.clone(),
+            nanosleep: clock.clone(),
+            cputime: clock,
+            random: None,
+        }
+    }
+
+    /// Appends one argument. The first is `argv[0]`, the program name.
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends arguments.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable (a later one with the same name wins).
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.environ.retain(|(n, _)| *n != name);
+        self.environ.push((name, value.into()));
+        self
+    }
+
+    /// Reads stdin from `reader`.
+    pub fn stdin(mut self, reader: impl Read + Send + 'static) -> Self {
+        self.stdin = Stdio::Reader(Box::new(reader));
+        self
+    }
+
+    /// Writes stdout to `writer`.
+    pub fn stdout(mut self, writer: impl Write + Send + 'static) -> Self {
+        self.stdout = Stdio::Writer(Box::new(writer));
+        self
+    }
+
+    /// Writes stderr to `writer`.
+    pub fn stderr(mut self, writer: impl Write + Send + 'static) -> Self {
+        self.stderr = Stdio::Writer(Box::new(writer));
+        self
+    }
+
+    /// Uses the host process's stdin.
+    pub fn inherit_stdin(mut self) -> Self {
+        self.stdin = Stdio::Inherit;
+        self
+    }
+
+    /// Uses the host process's stdout.
+    pub fn inherit_stdout(mut self) -> Self {
+        self.stdout = Stdio::Inherit;
+        self
+    }
+
+    /// Uses the host process's stderr.
+    pub fn inherit_stderr(mut self) -> Self {
+        self.stderr = Stdio::Inherit;
+        self
+    }
+
+    /// Uses the host process's stdin, stdout and stderr.
+    pub fn inherit_stdio(self) -> Self {
+        self.inherit_stdin().inherit_stdout().inherit_stderr()
+    }
+
+    /// Mounts `fs` at `guest_path` (WASI: the next preopened descriptor).
+    pub fn mount(self, guest_path: impl Into<String>, fs: impl FileSystem) -> Self {
+        self.mount_shared(guest_path, Arc::new(fs))
+    }
+
+    /// Mounts an already shared file system (several guests may mount the
+    /// same `Arc`).
+    pub fn mount_shared(mut self, guest_path: impl Into<String>, fs: Arc<dyn FileSystem>) -> Self {
+        self.mounts.push(Mount {
+            guest_path: guest_path.into(),
+            fs,
+        });
+        self
+    }
+
+    /// Hands the guest a listening socket, as a preopened descriptor after
+    /// the mounts (WASI `sock_accept`).
+    pub fn listener(mut self, listener: TcpListener) -> Self {
+        self.listeners.push(listener);
+        self
+    }
+
+    /// Uses `clock` for wall-clock time.
+    pub fn walltime(mut self, clock: Arc<dyn Walltime>) -> Self {
+        self.walltime = clock;
+        self
+    }
+
+    /// Uses `clock` for monotonic time.
+    pub fn nanotime(mut self, clock: Arc<dyn Nanotime>) -> Self {
+        self.nanotime = clock;
+        self
+    }
+
+    /// Uses `sleeper` for sleeping.
+    pub fn nanosleep(mut self, sleeper: Arc<dyn Nanosleep>) -> Self {
+        self.nanosleep = sleeper;
+        self
+    }
+
+    /// Uses `clock` for CPU time.
+    pub fn cputime(mut self, clock: Arc<dyn CpuTime>) -> Self {
+        self.cputime = clock;
+        self
+    }
+
+    /// Uses `rng` as the random source.
+    pub fn random(mut self, rng: Random) -> Self {
+        self.random = Some(rng);
+        self
+    }
+
+    /// Deterministic mode: a [`FakeClock`] for every clock and sleep, and
+    /// random bytes seeded with `seed`, so that two runs of a guest see the
+    /// same times and random values.
+    pub fn deterministic(self, seed: u64) -> Self {
+        let clock = Arc::new(FakeClock::new());
+        self.walltime(clock.clone())
+            .nanotime(clock.clone())
+            .nanosleep(clock.clone())
+            .cputime(clock)
+            .random(random::seeded(seed))
+    }
+
+    /// Checks the configuration and builds the guest's state: stdio at fds
+    /// 0-2, mounts from 3, then listeners.
+    pub fn build(self) -> Result<Host, ConfigError> {
+        for a in &self.args {
+            if a.contains('\0') {
+                return Err(ConfigError::Nul(a.clone()));
+            }
+        }
+        for (n, v) in &self.environ {
+            if n.is_empty() || n.contains('=') || n.contains('\0') {
+                return Err(ConfigError::EnvName(n.clone()));
+            }
+            if v.contains('\0') {
+                return Err(ConfigError::Nul(v.clone()));
+            }
+        }
+        let mut fds = Descriptors::new();
+        fds.insert(stdio_in(self.stdin)?).expect("empty table has room");
+        fds.insert(stdio_out(self.stdout, "stdout", HostStream::stdout)?)
+            .expect("table has room");
+        fds.insert(stdio_out(self.stderr, "stderr", HostStream::stderr)?)
+            .expect("table has room");
+        for m in &self.mounts {
+            if m.guest_path.is_empty() {
+                return Err(ConfigError::MountPath);
+            }
+            let rights = if m.fs.is_read_only() {
+                Rights::DIRECTORY.intersect(READ_ONLY_DIR)
+            } else {
+                Rights::DIRECTORY
+            };
+            fds.insert(Descriptor::Dir(OpenDir {
+                fs: m.fs.clone(),
+                path: String::new(),
+                preopen: Some(m.guest_path.clone()),
+                rights,
+                inheriting: rights | Rights::REGULAR_FILE,
+                flags: FdFlags::default(),
+                listing: None,
+            }))
+            .expect("table has room");
+        }
+        for l in self.listeners {
+            fds.insert(Descriptor::Listener(OpenListener {
+                listener: l,
+                rights: Rights::LISTENER,
+                flags: FdFlags::default(),
+            }))
+            .expect("table has room");
+        }
+        Ok(Host {
+            args: self.args,
+            environ: self.environ.into_iter().map(|(n, v)| format!("{n}={v}")).collect(),
+            fds,
+            mounts: Mounts(self.mounts),
+            walltime: self.walltime,
+            nanotime: self.nanotime,
+            nanosleep: self.nanosleep,
+            cputime: self.cputime,
+            random: self.random.unwrap_or_else(random::os),
+            memory: None,
+        })
+    }
+}
+
+/// Directory rights that do not modify anything.
+const READ_ONLY_DIR: Rights = Rights(
+    Rights::PATH_OPEN.0
+        | Rights::FD_READDIR.0
+        | Rights::PATH_READLINK.0
+        | Rights::PATH_FILESTAT_GET.0
+        | Rights::FD_FILESTAT_GET.0
+        | Rights::FD_FDSTAT_SET_FLAGS.0
+        | Rights::FD_SYNC.0
+        | Rights::FD_ADVISE.0,
+);
+
+fn stream(file: Box<dyn crate::fs::File>, filetype: FileType, rights: Rights) -> Descriptor {
+    Descriptor::File(OpenFile {
+        file,
+        filetype,
+        rights,
+        inheriting: Rights::NONE,
+        flags: FdFlags::default(),
+    })
+}
+
+fn stdio_in(s: Stdio) -> Result<Descriptor, ConfigError> {
+    let read = Rights(Rights::STREAM.0 & !Rights::FD_WRITE.0);
+    Ok(match s {
+        Stdio::Inherit => {
+            let mut h = HostStream::stdin().map_err(|e| ConfigError::Stdio("stdin", e))?;
+            let ft = crate::fs::File::stat(&mut h).map(|s| s.filetype).unwrap_or_default();
+            stream(Box::new(h), ft, read)
+        }
+        Stdio::Reader(r) => stream(Box::new(ReadStream(r)), FileType::Unknown, read),
+        Stdio::Null | Stdio::Writer(_) => stream(
+            Box::new(ReadStream(Box::new(std::io::empty()))),
+            FileType::Unknown,
+            read,
+        ),
+    })
+}
+
+fn stdio_out(
+    s: Stdio,
+    name: &'static str,
+    inherit: fn() -> std::io::Result<HostStream>,
+) -> Result<Descriptor, ConfigError> {
+    let write = Rights(Rights::STREAM.0 & !Rights::FD_READ.0);
+    Ok(match s {
+        Stdio::Inherit => {
+            let mut h = inherit().map_err(|e| ConfigError::Stdio(name, e))?;
+            let ft = crate::fs::File::stat(&mut h).map(|s| s.filetype).unwrap_or_default();
+            stream(Box::new(h), ft, write)
+        }
+        Stdio::Writer(w) => stream(Box::new(WriteStream(w)), FileType::Unknown, write),
+        Stdio::Null | Stdio::Reader(_) => stream(
+            Box::new(WriteStream(Box::new(std::io::sink()))),
+            FileType::Unknown,
+            write,
+        ),
+    })
+}

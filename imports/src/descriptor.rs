@@ -1,0 +1,516 @@
+//! The descriptor table: what a guest's file descriptors refer to.
+//!
+//! Descriptors 0, 1 and 2 are stdio; mounts are opened as directories from
+//! 3 on, in the order they were configured (WASI's preopens). New
+//! descriptors take the lowest free number, as POSIX `open` does. Each
+//! descriptor carries the rights and flags it was opened with; rights are
+//! numbered as WASI preview1's `rights` (other ABIs grant them all).
+
+use crate::errno::{Errno, Result};
+use crate::fs::{DirEntry, File, FileSystem, FileType};
+use std::fmt;
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+
+/// Rights a descriptor carries: a bit set numbered as WASI preview1's
+/// `rights` (`typenames.witx`). An operation whose right is missing is
+/// `ENOTCAPABLE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Rights(pub u64);
+
+macro_rules! rights {
+    ($($(#[$doc:meta])* $name:ident = $bit:literal;)*) => {
+        impl Rights {
+            $($(#[$doc])* pub const $name: Rights = Rights(1 << $bit);)*
+            /// Every right WASI preview1 defines.
+            pub const ALL: Rights = Rights(0 $(| (1 << $bit))*);
+        }
+    };
+}
+
+rights! {
+    /// `fd_datasync`.
+    FD_DATASYNC = 0;
+    /// `fd_read`, `sock_recv`.
+    FD_READ = 1;
+    /// `fd_seek` (implies `FD_TELL`).
+    FD_SEEK = 2;
+    /// `fd_fdstat_set_flags`.
+    FD_FDSTAT_SET_FLAGS = 3;
+    /// `fd_sync`.
+    FD_SYNC = 4;
+    /// `fd_tell`, and `fd_seek` with offset 0 from the current position.
+    FD_TELL = 5;
+    /// `fd_write`, `sock_send`.
+    FD_WRITE = 6;
+    /// `fd_advise`.
+    FD_ADVISE = 7;
+    /// `fd_allocate`.
+    FD_ALLOCATE = 8;
+    /// `path_create_directory`.
+    PATH_CREATE_DIRECTORY = 9;
+    /// `path_open` with `O_CREAT`.
+    PATH_CREATE_FILE = 10;
+    /// `path_link` on the source directory.
+    PATH_LINK_SOURCE = 11;
+    /// `path_link` on the target directory.
+    PATH_LINK_TARGET = 12;
+    /// `path_open`.
+    PATH_OPEN = 13;
+    /// `fd_readdir`.
+    FD_READDIR = 14;
+    /// `path_readlink`.
+    PATH_READLINK = 15;
+    /// `path_rename` on the source directory.
+    PATH_RENAME_SOURCE = 16;
+    /// `path_rename` on the target directory.
+    PATH_RENAME_TARGET = 17;
+    /// `path_filestat_get`.
+    PATH_FILESTAT_GET = 18;
+    /// `path_open` with `O_TRUNC`.
+    PATH_FILESTAT_SET_SIZE = 19;
+    /// `path_filestat_set_times`.
+    PATH_FILESTAT_SET_TIMES = 20;
+    /// `fd_filestat_get`.
+    FD_FILESTAT_GET = 21;
+    /// `fd_filestat_set_size`.
+    FD_FILESTAT_SET_SIZE = 22;
+    /// `fd_filestat_set_times`.
+    FD_FILESTAT_SET_TIMES = 23;
+    /// `path_symlink`.
+    PATH_SYMLINK = 24;
+    /// `path_remove_directory`.
+    PATH_REMOVE_DIRECTORY = 25;
+    /// `path_unlink_file`.
+    PATH_UNLINK_FILE = 26;
+    /// `poll_oneoff` on `fd_read`/`fd_write` subscriptions.
+    POLL_FD_READWRITE = 27;
+    /// `sock_shutdown`.
+    SOCK_SHUTDOWN = 28;
+    /// `sock_accept`.
+    SOCK_ACCEPT = 29;
+}
+
+impl Rights {
+    /// No rights.
+    pub const NONE: Rights = Rights(0);
+
+    /// Rights that make sense on a regular file.
+    pub const REGULAR_FILE: Rights = Rights(
+        Self::FD_DATASYNC.0
+            | Self::FD_READ.0
+            | Self::FD_SEEK.0
+            | Self::FD_FDSTAT_SET_FLAGS.0
+            | Self::FD_SYNC.0
+            | Self::FD_TELL.0
+            | Self::FD_WRITE.0
+            | Self::FD_ADVISE.0
+            | Self::FD_ALLOCATE.0
+            | Self::FD_FILESTAT_GET.0
+            | Self::FD_FILESTAT_SET_SIZE.0
+            | Self::FD_FILESTAT_SET_TIMES.0
+            | Self::POLL_FD_READWRITE.0,
+    );
+
+    /// Rights that make sense on a directory (for itself).
+    pub const DIRECTORY: Rights = Rights(
+        Self::FD_FDSTAT_SET_FLAGS.0
+            | Self::FD_SYNC.0
+            | Self::FD_ADVISE.0
+            | Self::PATH_CREATE_DIRECTORY.0
+            | Self::PATH_CREATE_FILE.0
+            | Self::PATH_LINK_SOURCE.0
+            | Self::PATH_LINK_TARGET.0
+            | Self::PATH_OPEN.0
+            | Self::FD_READDIR.0
+            | Self::PATH_READLINK.0
+            | Self::PATH_RENAME_SOURCE.0
+            | Self::PATH_RENAME_TARGET.0
+            | Self::PATH_FILESTAT_GET.0
+            | Self::PATH_FILESTAT_SET_SIZE.0
+            | Self::PATH_FILESTAT_SET_TIMES.0
+            | Self::FD_FILESTAT_GET.0
+            | Self::FD_FILESTAT_SET_TIMES.0
+            | Self::PATH_SYMLINK.0
+            | Self::PATH_REMOVE_DIRECTORY.0
+            | Self::PATH_UNLINK_FILE.0,
+    );
+
+    /// Rights of a stdio stream or other character device: no seek/tell,
+    /// so that libc's `isatty` answers as it would on a terminal.
+    pub const STREAM: Rights = Rights(
+        Self::FD_READ.0
+            | Self::FD_WRITE.0
+            | Self::FD_FDSTAT_SET_FLAGS.0
+            | Self::FD_FILESTAT_GET.0
+            | Self::POLL_FD_READWRITE.0,
+    );
+
+    /// Rights of a connected stream socket.
+    pub const SOCKET: Rights = Rights(
+        Self::FD_READ.0
+            | Self::FD_WRITE.0
+            | Self::FD_FDSTAT_SET_FLAGS.0
+            | Self::FD_FILESTAT_GET.0
+            | Self::POLL_FD_READWRITE.0
+            | Self::SOCK_SHUTDOWN.0,
+    );
+
+    /// Rights of a listening socket.
+    pub const LISTENER: Rights =
+        Rights(Self::FD_FDSTAT_SET_FLAGS.0 | Self::FD_FILESTAT_GET.0 | Self::POLL_FD_READWRITE.0 | Self::SOCK_ACCEPT.0);
+
+    /// Whether every right in `other` is in `self`.
+    pub const fn contains(self, other: Rights) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The rights in both.
+    pub const fn intersect(self, other: Rights) -> Rights {
+        Rights(self.0 & other.0)
+    }
+
+    /// `Ok` if `self` holds `needed`, else `ENOTCAPABLE`.
+    pub fn require(self, needed: Rights) -> Result<()> {
+        if self.contains(needed) {
+            Ok(())
+        } else {
+            Err(Errno::Notcapable)
+        }
+    }
+}
+
+impl std::ops::BitOr for Rights {
+    type Output = Rights;
+    fn bitor(self, rhs: Rights) -> Rights {
+        Rights(self.0 | rhs.0)
+    }
+}
+
+/// Descriptor flags, as WASI preview1's `fdflags` (POSIX `O_APPEND`,
+/// `O_DSYNC`, `O_NONBLOCK`, `O_RSYNC`, `O_SYNC`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FdFlags(pub u16);
+
+impl FdFlags {
+    /// Writes append to the end.
+    pub const APPEND: FdFlags = FdFlags(1 << 0);
+    /// Synchronised data writes.
+    pub const DSYNC: FdFlags = FdFlags(1 << 1);
+    /// Non-blocking mode.
+    pub const NONBLOCK: FdFlags = FdFlags(1 << 2);
+    /// Synchronised reads.
+    pub const RSYNC: FdFlags = FdFlags(1 << 3);
+    /// Synchronised writes.
+    pub const SYNC: FdFlags = FdFlags(1 << 4);
+    /// All flags WASI defines.
+    pub const ALL: FdFlags = FdFlags(0x1f);
+
+    /// Whether `flag` is set.
+    pub const fn contains(self, flag: FdFlags) -> bool {
+        self.0 & flag.0 == flag.0
+    }
+}
+
+/// An open file (regular file, stream, device, connected socket).
+#[derive(Debug)]
+pub struct OpenFile {
+    /// The file itself.
+    pub file: Box<dyn File>,
+    /// Type reported by `fd_fdstat_get`.
+    pub filetype: FileType,
+    /// Rights on this descriptor.
+    pub rights: Rights,
+    /// Rights descriptors opened through this one may have.
+    pub inheriting: Rights,
+    /// Flags the file was opened with (or set since).
+    pub flags: FdFlags,
+}
+
+/// An open directory: a path in a mounted file system.
+pub struct OpenDir {
+    /// The file system the directory is in.
+    pub fs: Arc<dyn FileSystem>,
+    /// Its resolved path in `fs` (`""` for the mount root).
+    pub path: String,
+    /// For a preopened mount: the guest path it was mounted at.
+    pub preopen: Option<String>,
+    /// Rights on this descriptor.
+    pub rights: Rights,
+    /// Rights descriptors opened through this one may have.
+    pub inheriting: Rights,
+    /// Flags it was opened with.
+    pub flags: FdFlags,
+    /// The listing being read by `fd_readdir`, kept between calls so a
+    /// guest reading with small buffers sees one consistent listing;
+    /// refreshed when it starts again at cookie 0.
+    pub listing: Option<Vec<DirEntry>>,
+}
+
+impl fmt::Debug for OpenDir {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OpenDir")
+            .field("path", &self.path)
+            .field("preopen", &self.preopen)
+            .field("rights", &self.rights)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A listening TCP socket handed to the guest (WASI `sock_accept`).
+#[derive(Debug)]
+pub struct OpenListener {
+    /// The socket.
+    pub listener: TcpListener,
+    /// Rights on this descriptor.
+    pub rights: Rights,
+    /// Flags (`NONBLOCK` makes `sock_accept` return `EAGAIN`).
+    pub flags: FdFlags,
+}
+
+/// What a descriptor refers to.
+#[derive(Debug)]
+pub enum Descriptor {
+    /// A file, stream or connected socket.
+    File(OpenFile),
+    /// A directory.
+    Dir(OpenDir),
+    /// A listening socket.
+    Listener(OpenListener),
+}
+
+impl Descriptor {
+    /// The descriptor's rights (base, inheriting).
+    pub fn rights(&self) -> (Rights, Rights) {
+        match self {
+            Descriptor::File(f) => (f.rights, f.inheriting),
+            Descriptor::Dir(d) => (d.rights, d.inheriting),
+            Descriptor::Listener(l) => (l.rights, Rights::SOCKET),
+        }
+    }
+}
+
+/// Most descriptors one guest may hold open; past it, `EMFILE`.
+pub const MAX_DESCRIPTORS: usize = 1 << 16;
+
+/// A guest's descriptor table.
+#[derive(Debug, Default)]
+pub struct Descriptors {
+    slots: Vec<Option<Descriptor>>,
+}
+
+impl Descriptors {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Puts `d` at the lowest free number and returns it. Full: `EMFILE`.
+    pub fn insert(&mut self, d: Descriptor) -> Result<u32> {
+        if let Some(i) = self.slots.iter().position(Option::is_none) {
+            self.slots[i] = Some(d);
+            return Ok(i as u32);
+        }
+        if self.slots.len() >= MAX_DESCRIPTORS {
+            return Err(Errno::Mfile);
+        }
+        self.slots.push(Some(d));
+        Ok((self.slots.len() - 1) as u32)
+    }
+
+    /// Puts `d` at number `fd`, replacing what was there.
+    pub fn insert_at(&mut self, fd: u32, d: Descriptor) -> Result<()> {
+        let i = fd as usize;
+        if i >= MAX_DESCRIPTORS {
+            return Err(Errno::Badf);
+        }
+        if i >= self.slots.len() {
+            self.slots.resize_with(i + 1, || None);
+        }
+        self.slots[i] = Some(d);
+        Ok(())
+    }
+
+    /// The descriptor `fd`. None: `EBADF`.
+    pub fn get(&self, fd: u32) -> Result<&Descriptor> {
+        self.slots.get(fd as usize).and_then(Option::as_ref).ok_or(Errno::Badf)
+    }
+
+    /// The descriptor `fd`, mutably. None: `EBADF`.
+    pub fn get_mut(&mut self, fd: u32) -> Result<&mut Descriptor> {
+        self.slots
+            .get_mut(fd as usize)
+            .and_then(Option::as_mut)
+            .ok_or(Errno::Badf)
+    }
+
+    /// The open file `fd`, checking it holds `needed`. Not open: `EBADF`;
+    /// a directory: `EISDIR`; a listener: `EBADF`... as [`Self::file_or`].
+    pub fn file(&mut self, fd: u32, needed: Rights) -> Result<&mut OpenFile> {
+        self.file_or(fd, needed, Errno::Isdir)
+    }
+
+    /// The open file `fd` holding `needed`; `on_dir` is the error when it
+    /// is a directory (the operations disagree: `fd_read` says `EISDIR`,
+    /// `fd_seek` says `EBADF`...).
+    pub fn file_or(&mut self, fd: u32, needed: Rights, on_dir: Errno) -> Result<&mut OpenFile> {
+        match self.get_mut(fd)? {
+            Descriptor::File(f) => {
+                f.rights.require(needed)?;
+                Ok(f)
+            }
+            Descriptor::Dir(d) => {
+                d.rights.require(needed)?;
+                Err(on_dir)
+            }
+            Descriptor::Listener(_) => Err(Errno::Badf),
+        }
+    }
+
+    /// The open directory `fd`, checking it holds `needed`. Not open:
+    /// `EBADF`; not a directory: `ENOTDIR`.
+    pub fn dir(&mut self, fd: u32, needed: Rights) -> Result<&mut OpenDir> {
+        match self.get_mut(fd)? {
+            Descriptor::Dir(d) => {
+                d.rights.require(needed)?;
+                Ok(d)
+            }
+            _ => Err(Errno::Notdir),
+        }
+    }
+
+    /// Closes `fd`, returning what it referred to. Not open: `EBADF`.
+    pub fn remove(&mut self, fd: u32) -> Result<Descriptor> {
+        let d = self
+            .slots
+            .get_mut(fd as usize)
+            .and_then(Option::take)
+            .ok_or(Errno::Badf)?;
+        while matches!(self.slots.last(), Some(None)) {
+            self.slots.pop();
+        }
+        Ok(d)
+    }
+
+    /// Moves `from` to number `to`, closing what `to` held (WASI
+    /// `fd_renumber`). Either not open: `EBADF`.
+    pub fn renumber(&mut self, from: u32, to: u32) -> Result<()> {
+        self.get(from)?;
+        self.get(to)?;
+        if from == to {
+            return Ok(());
+        }
+        let d = self.remove(from)?;
+        self.insert_at(to, d)
+    }
+
+    /// Numbers of the open descriptors, ascending.
+    pub fn open_fds(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_some())
+            .map(|(i, _)| i as u32)
+    }
+}
+
+/// A connected TCP stream as an open file (`sock_recv`/`sock_send`, and
+/// `fd_read`/`fd_write` as on POSIX).
+#[derive(Debug)]
+pub struct TcpSocket(pub TcpStream);
+
+impl File for TcpSocket {
+    fn read_vectored(&mut self, bufs: &mut [std::io::IoSliceMut<'_>]) -> Result<usize> {
+        use std::io::Read;
+        Ok(self.0.read_vectored(bufs)?)
+    }
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> Result<usize> {
+        use std::io::Write;
+        Ok(self.0.write_vectored(bufs)?)
+    }
+    fn stat(&mut self) -> Result<crate::fs::Stat> {
+        Ok(crate::fs::Stat {
+            filetype: FileType::SocketStream,
+            nlink: 1,
+            ..Default::default()
+        })
+    }
+    fn bytes_readable(&mut self) -> Result<Option<u64>> {
+        let mut b = [0u8; 1];
+        self.0.set_nonblocking(true)?;
+        let r = self.0.peek(&mut b);
+        self.0.set_nonblocking(false)?;
+        match r {
+            Ok(_) => Ok(Some(0)),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
+            Err(_) => Ok(Some(0)),
+        }
+    }
+    fn peek(&mut self, buf: &mut [u8]) -> Result<usize> {
+        Ok(self.0.peek(buf)?)
+    }
+    fn shutdown(&mut self, read: bool, write: bool) -> Result<()> {
+        use std::net::Shutdown;
+        let how = match (read, write) {
+            (true, true) => Shutdown::Both,
+            (true, false) => Shutdown::Read,
+            (false, true) => Shutdown::Write,
+            (false, false) => return Err(Errno::Inval),
+        };
+        Ok(self.0.shutdown(how)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stdio::WriteStream;
+
+    fn file() -> Descriptor {
+        Descriptor::File(OpenFile {
+            file: Box::new(WriteStream(Box::new(std::io::sink()))),
+            filetype: FileType::Unknown,
+            rights: Rights::STREAM,
+            inheriting: Rights::NONE,
+            flags: FdFlags::default(),
+        })
+    }
+
+    #[test]
+    fn lowest_free_number_is_reused() {
+        let mut t = Descriptors::new();
+        for want in 0..5 {
+            assert_eq!(t.insert(file()).unwrap(), want);
+        }
+        t.remove(1).unwrap();
+        t.remove(3).unwrap();
+        assert_eq!(t.insert(file()).unwrap(), 1);
+        assert_eq!(t.insert(file()).unwrap(), 3);
+        assert_eq!(t.insert(file()).unwrap(), 5);
+        assert_eq!(t.remove(99).unwrap_err(), Errno::Badf);
+        assert_eq!(t.get(u32::MAX).unwrap_err(), Errno::Badf);
+    }
+
+    #[test]
+    fn renumber_closes_target() {
+        let mut t = Descriptors::new();
+        t.insert(file()).unwrap();
+        t.insert(file()).unwrap();
+        t.insert(file()).unwrap();
+        t.renumber(2, 0).unwrap();
+        assert!(t.get(2).is_err());
+        assert!(t.get(0).is_ok());
+        assert_eq!(t.renumber(0, 7).unwrap_err(), Errno::Badf);
+        assert_eq!(t.renumber(9, 0).unwrap_err(), Errno::Badf);
+        assert_eq!(t.open_fds().collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn rights_are_checked() {
+        let mut t = Descriptors::new();
+        t.insert(file()).unwrap();
+        assert_eq!(t.file(0, Rights::FD_SEEK).unwrap_err(), Errno::Notcapable);
+        assert!(t.file(0, Rights::FD_WRITE).is_ok());
+        assert_eq!(t.dir(0, Rights::NONE).unwrap_err(), Errno::Notdir);
+    }
+}

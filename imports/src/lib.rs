@@ -1,0 +1,34 @@
+//! The layer every wasmer-imports import set shares.
+//!
+//! Everything a guest can observe of the outside world lives here, once,
+//! so that the WASI, Emscripten, AssemblyScript and Go `js` import sets see
+//! the same files, clocks and streams:
+//!
+//! - [`ModuleConfig`] builds a guest's [`Host`] state: args, environment,
+//!   stdio, mounts, clocks, random source.
+//! - [`fs`]: the [`fs::FileSystem`] and [`fs::File`] traits, a sandboxed
+//!   host directory ([`fs::OsDir`]), an in-memory tree ([`fs::MemFs`]) and
+//!   wrappers, and [`fs::resolve`], the one place paths are interpreted.
+//! - [`descriptor`]: the descriptor table with rights and flags.
+//! - [`clock`] and [`random`]: real and deterministic sources.
+//! - [`Errno`]: one POSIX error enum; [`ExitCode`]: the error that ends a
+//!   guest.
+//! - [`memory`]: checked access to guest memory, one borrow per call.
+
+pub mod clock;
+pub mod config;
+pub mod descriptor;
+pub mod errno;
+pub mod exit;
+pub mod fs;
+pub mod host;
+pub mod memory;
+pub mod mount;
+pub mod random;
+pub mod stdio;
+
+pub use config::{ConfigError, ModuleConfig};
+pub use errno::Errno;
+pub use exit::ExitCode;
+pub use host::{AsHost, Host};
+pub use memory::{with_memory, GuestMemory};

@@ -1,0 +1,196 @@
+//! Standard input, output and error: streams the descriptor table holds at
+//! fds 0, 1 and 2.
+//!
+//! A stream is any `Read` (stdin) or `Write` (stdout, stderr), a buffer the
+//! embedder can read back ([`OutputBuffer`]), or the host process's own
+//! stdio ([`HostStream`], written with `writev(2)` directly, unbuffered).
+
+use crate::errno::{Errno, Result};
+use crate::fs::{File, FileType, Stat};
+use std::fmt;
+use std::io::{IoSlice, IoSliceMut, IsTerminal, Read, Write};
+use std::os::fd::AsFd;
+use std::sync::{Arc, Mutex};
+
+/// A readable stream (stdin) over any `Read`.
+pub struct ReadStream(pub Box<dyn Read + Send>);
+
+impl fmt::Debug for ReadStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReadStream")
+    }
+}
+
+impl File for ReadStream {
+    fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
+        Ok(self.0.read_vectored(bufs)?)
+    }
+    fn write_vectored(&mut self, _: &[IoSlice<'_>]) -> Result<usize> {
+        Err(Errno::Badf)
+    }
+    fn stat(&mut self) -> Result<Stat> {
+        Ok(stream_stat(FileType::Unknown))
+    }
+    fn bytes_readable(&mut self) -> Result<Option<u64>> {
+        // A `Read` cannot be asked; a read returns what is there (or blocks).
+        Ok(Some(0))
+    }
+}
+
+/// A writable stream (stdout, stderr) over any `Write`.
+pub struct WriteStream(pub Box<dyn Write + Send>);
+
+impl fmt::Debug for WriteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WriteStream")
+    }
+}
+
+impl File for WriteStream {
+    fn read_vectored(&mut self, _: &mut [IoSliceMut<'_>]) -> Result<usize> {
+        Err(Errno::Badf)
+    }
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> Result<usize> {
+        Ok(self.0.write_vectored(bufs)?)
+    }
+    fn stat(&mut self) -> Result<Stat> {
+        Ok(stream_stat(FileType::Unknown))
+    }
+    fn sync(&mut self) -> Result<()> {
+        Ok(self.0.flush()?)
+    }
+    fn bytes_readable(&mut self) -> Result<Option<u64>> {
+        Ok(None)
+    }
+}
+
+fn stream_stat(filetype: FileType) -> Stat {
+    Stat {
+        filetype,
+        nlink: 1,
+        ..Stat::default()
+    }
+}
+
+/// One of the host process's own stdio streams, duplicated (`dup(2)`) so
+/// the guest's writes go straight to the host's fd with one `writev`.
+/// Reported as a character device when it is a terminal, else as a stream
+/// of unknown type (a pipe or a redirected file).
+#[derive(Debug)]
+pub struct HostStream {
+    file: std::fs::File,
+    tty: bool,
+    readable: bool,
+}
+
+impl HostStream {
+    /// The host's stdin.
+    pub fn stdin() -> std::io::Result<Self> {
+        let s = std::io::stdin();
+        Ok(HostStream {
+            tty: s.is_terminal(),
+            file: std::fs::File::from(s.as_fd().try_clone_to_owned()?),
+            readable: true,
+        })
+    }
+
+    /// The host's stdout.
+    pub fn stdout() -> std::io::Result<Self> {
+        let s = std::io::stdout();
+        Ok(HostStream {
+            tty: s.is_terminal(),
+            file: std::fs::File::from(s.as_fd().try_clone_to_owned()?),
+            readable: false,
+        })
+    }
+
+    /// The host's stderr.
+    pub fn stderr() -> std::io::Result<Self> {
+        let s = std::io::stderr();
+        Ok(HostStream {
+            tty: s.is_terminal(),
+            file: std::fs::File::from(s.as_fd().try_clone_to_owned()?),
+            readable: false,
+        })
+    }
+}
+
+impl File for HostStream {
+    fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
+        if !self.readable {
+            return Err(Errno::Badf);
+        }
+        Ok(self.file.read_vectored(bufs)?)
+    }
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> Result<usize> {
+        if self.readable {
+            return Err(Errno::Badf);
+        }
+        Ok(self.file.write_vectored(bufs)?)
+    }
+    fn stat(&mut self) -> Result<Stat> {
+        Ok(stream_stat(if self.tty {
+            FileType::CharacterDevice
+        } else {
+            FileType::Unknown
+        }))
+    }
+    fn bytes_readable(&mut self) -> Result<Option<u64>> {
+        if !self.readable {
+            return Ok(None);
+        }
+        use rustix::event::{poll, PollFd, PollFlags};
+        let mut fds = [PollFd::new(&self.file, PollFlags::IN)];
+        let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
+        match poll(&mut fds, Some(&zero)) {
+            Ok(0) => Ok(None),
+            Ok(_) => Ok(Some(0)),
+            Err(e) => Err(std::io::Error::from(e).into()),
+        }
+    }
+}
+
+/// A shared, growable byte buffer to capture a guest's stdout or stderr.
+/// Clones share the same bytes.
+#[derive(Clone, Debug, Default)]
+pub struct OutputBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl OutputBuffer {
+    /// An empty buffer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A copy of everything written so far.
+    pub fn contents(&self) -> Vec<u8> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Everything written so far, as (lossy) UTF-8.
+    pub fn to_string_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.contents()).into_owned()
+    }
+}
+
+impl Write for OutputBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut v = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        v.try_reserve(buf.len())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+        v.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> std::io::Result<usize> {
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let mut v = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        v.try_reserve(total)
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+        for b in bufs {
+            v.extend_from_slice(b);
+        }
+        Ok(total)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
