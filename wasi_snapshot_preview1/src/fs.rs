@@ -1,0 +1,501 @@
+//! The `fd_*` functions: operations on open descriptors.
+//!
+//! Errno choices where the specification is silent follow wasmtime (the
+//! reference runtime for our expected outputs); see RATIONALE.md.
+
+use crate::types::{self, fstflags, whence, FDSTAT_SIZE, PREOPENTYPE_DIR};
+use imports::descriptor::{Descriptor, Descriptors, FdFlags, OpenFile, Rights};
+use imports::fs::{FileType, SetTime, Stat};
+use imports::{with_memory, AsHost, Errno};
+use std::io::SeekFrom;
+use wasmer::FunctionEnvMut;
+
+/// The open file `fd` for reading or writing. A descriptor opened without
+/// that access is `EBADF` (as POSIX `read(2)`/`write(2)` say and wasmtime
+/// does), not `ENOTCAPABLE`; a directory is `EISDIR` for reads, `EBADF`
+/// for writes.
+pub(crate) fn io_file(fds: &mut Descriptors, fd: u32, right: Rights) -> Result<&mut OpenFile, Errno> {
+    let on_dir = if right == Rights::FD_READ {
+        Errno::Isdir
+    } else {
+        Errno::Badf
+    };
+    fds.file_or(fd, right, on_dir).map_err(|e| match e {
+        Errno::Notcapable => Errno::Badf,
+        e => e,
+    })
+}
+
+/// Reads a `SetTime` pair from `fst_flags`. Both a time and "now" for the
+/// same stamp, or unknown bits: `EINVAL`.
+pub(crate) fn set_times(atim: u64, mtim: u64, flags: u32) -> Result<(SetTime, SetTime), Errno> {
+    use fstflags::*;
+    if flags & !(ATIM | ATIM_NOW | MTIM | MTIM_NOW) != 0
+        || (flags & ATIM != 0 && flags & ATIM_NOW != 0)
+        || (flags & MTIM != 0 && flags & MTIM_NOW != 0)
+    {
+        return Err(Errno::Inval);
+    }
+    let pick = |t: u64, set: u32, now: u32| {
+        if flags & now != 0 {
+            SetTime::Now
+        } else if flags & set != 0 {
+            SetTime::At(t)
+        } else {
+            SetTime::Omit
+        }
+    };
+    Ok((pick(atim, ATIM, ATIM_NOW), pick(mtim, MTIM, MTIM_NOW)))
+}
+
+/// `fd_advise(fd, offset, len, advice)`: advice about an access pattern.
+/// Advice is only a hint; it is checked and accepted. Errors: `EBADF`,
+/// `ENOTCAPABLE` (no `FD_ADVISE`), `EINVAL` (unknown advice, or
+/// `offset + len` overflows), `ESPIPE` (not a regular file).
+pub fn fd_advise<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    offset: u64,
+    len: u64,
+    advice: u32,
+) -> Result<(), Errno> {
+    if advice > 5 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
+        return Err(Errno::Inval);
+    }
+    let f = ctx
+        .data_mut()
+        .host_mut()
+        .fds
+        .file_or(fd, Rights::FD_ADVISE, Errno::Badf)?;
+    if f.filetype != FileType::RegularFile {
+        return Err(Errno::Spipe);
+    }
+    Ok(())
+}
+
+/// `fd_allocate(fd, offset, len)`: makes sure `offset..offset+len` is
+/// allocated, extending the file with zeros if shorter. Errors: `EBADF`,
+/// `ENOTCAPABLE`, `EINVAL` (`len` 0), `EFBIG` (overflow).
+pub fn fd_allocate<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u64, len: u64) -> Result<(), Errno> {
+    if len == 0 {
+        return Err(Errno::Inval);
+    }
+    let end = offset
+        .checked_add(len)
+        .filter(|&e| e <= i64::MAX as u64)
+        .ok_or(Errno::Fbig)?;
+    let f = ctx
+        .data_mut()
+        .host_mut()
+        .fds
+        .file_or(fd, Rights::FD_ALLOCATE, Errno::Badf)?;
+    f.file.allocate(offset, end - offset)
+}
+
+/// `fd_close(fd)`: closes `fd` (preopens too). Errors: `EBADF`.
+pub fn fd_close<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32) -> Result<(), Errno> {
+    ctx.data_mut().host_mut().fds.remove(fd).map(drop)
+}
+
+/// `fd_datasync(fd)`: flushes the file's data to storage. Errors:
+/// `EBADF`, `ENOTCAPABLE` (no `FD_DATASYNC`), `EIO`.
+pub fn fd_datasync<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32) -> Result<(), Errno> {
+    match ctx.data_mut().host_mut().fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.require(Rights::FD_DATASYNC)?;
+            f.file.sync_data()
+        }
+        Descriptor::Dir(d) => d.rights.require(Rights::FD_DATASYNC),
+        Descriptor::Listener(_) => Err(Errno::Inval),
+    }
+}
+
+/// `fd_sync(fd)`: flushes data and metadata to storage. Errors: `EBADF`,
+/// `ENOTCAPABLE` (no `FD_SYNC`), `EIO`.
+pub fn fd_sync<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32) -> Result<(), Errno> {
+    match ctx.data_mut().host_mut().fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.require(Rights::FD_SYNC)?;
+            f.file.sync()
+        }
+        Descriptor::Dir(d) => d.rights.require(Rights::FD_SYNC),
+        Descriptor::Listener(_) => Err(Errno::Inval),
+    }
+}
+
+/// `fd_fdstat_get(fd) -> fdstat`: the descriptor's type, flags (as opened
+/// or set since; none for preopened directories) and rights. Errors:
+/// `EBADF`, `EFAULT`.
+pub fn fd_fdstat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, stat: u32) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let d = s.host().fds.get(fd)?;
+        let (filetype, flags) = match d {
+            Descriptor::File(f) => (f.filetype, f.flags),
+            Descriptor::Dir(d) => (FileType::Directory, d.flags),
+            Descriptor::Listener(l) => (FileType::SocketStream, l.flags),
+        };
+        let (base, inheriting) = d.rights();
+        let b = mem.slice_mut(stat, FDSTAT_SIZE)?;
+        b.fill(0);
+        b[0] = types::filetype(filetype);
+        b[2..4].copy_from_slice(&flags.0.to_le_bytes());
+        b[8..16].copy_from_slice(&base.0.to_le_bytes());
+        b[16..24].copy_from_slice(&inheriting.0.to_le_bytes());
+        Ok(())
+    })
+}
+
+/// `fd_fdstat_set_flags(fd, flags)`: sets `APPEND` (switching the file's
+/// write mode) and records `NONBLOCK`, `DSYNC`, `RSYNC`, `SYNC`. Errors:
+/// `EBADF`, `ENOTCAPABLE` (no `FD_FDSTAT_SET_FLAGS`), `EINVAL` (unknown
+/// bits), `ENOTSUP` (a file that cannot switch append mode).
+pub fn fd_fdstat_set_flags<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u32) -> Result<(), Errno> {
+    let flags = u16::try_from(flags)
+        .ok()
+        .filter(|f| f & !FdFlags::ALL.0 == 0)
+        .ok_or(Errno::Inval)?;
+    let flags = FdFlags(flags);
+    match ctx.data_mut().host_mut().fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.require(Rights::FD_FDSTAT_SET_FLAGS)?;
+            if f.filetype == FileType::RegularFile {
+                f.file.set_append(flags.contains(FdFlags::APPEND))?;
+            }
+            f.flags = flags;
+        }
+        Descriptor::Dir(d) => {
+            d.rights.require(Rights::FD_FDSTAT_SET_FLAGS)?;
+            d.flags = flags;
+        }
+        Descriptor::Listener(l) => {
+            l.rights.require(Rights::FD_FDSTAT_SET_FLAGS)?;
+            l.listener.set_nonblocking(flags.contains(FdFlags::NONBLOCK))?;
+            l.flags = flags;
+        }
+    }
+    Ok(())
+}
+
+/// `fd_fdstat_set_rights(fd, base, inheriting)`: drops rights. Rights can
+/// only shrink: asking for one the descriptor lacks is `ENOTCAPABLE`.
+/// Errors: `EBADF`, `ENOTCAPABLE`.
+pub fn fd_fdstat_set_rights<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    base: u64,
+    inheriting: u64,
+) -> Result<(), Errno> {
+    let (base, inheriting) = (Rights(base), Rights(inheriting));
+    let d = ctx.data_mut().host_mut().fds.get_mut(fd)?;
+    let (have_base, have_inh) = d.rights();
+    if !have_base.contains(base) || !have_inh.contains(inheriting) {
+        return Err(Errno::Notcapable);
+    }
+    match d {
+        Descriptor::File(f) => (f.rights, f.inheriting) = (base, inheriting),
+        Descriptor::Dir(d) => (d.rights, d.inheriting) = (base, inheriting),
+        Descriptor::Listener(l) => l.rights = base,
+    }
+    Ok(())
+}
+
+/// Attributes of descriptor `fd`.
+pub(crate) fn fd_stat(fds: &mut Descriptors, fd: u32) -> Result<Stat, Errno> {
+    match fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.require(Rights::FD_FILESTAT_GET)?;
+            let mut st = f.file.stat()?;
+            if st.filetype == FileType::Unknown {
+                st.filetype = f.filetype;
+            }
+            Ok(st)
+        }
+        Descriptor::Dir(d) => {
+            d.rights.require(Rights::FD_FILESTAT_GET)?;
+            d.fs.stat(&d.path)
+        }
+        Descriptor::Listener(_) => Ok(Stat {
+            filetype: FileType::SocketStream,
+            nlink: 1,
+            ..Stat::default()
+        }),
+    }
+}
+
+/// `fd_filestat_get(fd) -> filestat`: the open file's attributes, with
+/// nanosecond timestamps. Errors: `EBADF`, `ENOTCAPABLE` (no
+/// `FD_FILESTAT_GET`), `EFAULT`, `EIO`.
+pub fn fd_filestat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let st = fd_stat(&mut s.host_mut().fds, fd)?;
+        types::write_filestat(mem, buf, &st)
+    })
+}
+
+/// `fd_filestat_set_size(fd, size)`: truncates or zero-extends to `size`
+/// bytes. Errors: `EBADF`, `ENOTCAPABLE` (no `FD_FILESTAT_SET_SIZE`),
+/// `EISDIR`, `EFBIG` (over `i64::MAX`), `EINVAL` (not a regular file).
+pub fn fd_filestat_set_size<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, size: u64) -> Result<(), Errno> {
+    if size > i64::MAX as u64 {
+        return Err(Errno::Fbig);
+    }
+    let f = ctx.data_mut().host_mut().fds.file(fd, Rights::FD_FILESTAT_SET_SIZE)?;
+    f.file.set_len(size)
+}
+
+/// `fd_filestat_set_times(fd, atim, mtim, fst_flags)`: sets the access
+/// and/or modification time (ns since the epoch, or now). Errors: `EBADF`,
+/// `ENOTCAPABLE` (no `FD_FILESTAT_SET_TIMES`), `EINVAL` (both a time and
+/// now for one stamp).
+pub fn fd_filestat_set_times<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    atim: u64,
+    mtim: u64,
+    fst_flags: u32,
+) -> Result<(), Errno> {
+    let (a, m) = set_times(atim, mtim, fst_flags)?;
+    match ctx.data_mut().host_mut().fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.require(Rights::FD_FILESTAT_SET_TIMES)?;
+            f.file.set_times(a, m)
+        }
+        Descriptor::Dir(d) => {
+            d.rights.require(Rights::FD_FILESTAT_SET_TIMES)?;
+            d.fs.set_times(&d.path, a, m)
+        }
+        Descriptor::Listener(_) => Err(Errno::Inval),
+    }
+}
+
+/// `fd_pread(fd, iovs, iovs_len, offset) -> nread`: reads at `offset`
+/// without moving the file offset. Errors: `EBADF`, `ENOTCAPABLE` (no
+/// `FD_READ`/`FD_SEEK`), `ESPIPE` (not seekable), `EISDIR`, `EFAULT`,
+/// `EINVAL` (offset over `i64::MAX`).
+pub fn fd_pread<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    offset: u64,
+    nread: u32,
+) -> Result<(), Errno> {
+    if offset > i64::MAX as u64 {
+        return Err(Errno::Inval);
+    }
+    with_memory(&mut ctx, |s, mem| {
+        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_READ)?;
+        f.rights.require(Rights::FD_SEEK)?;
+        let mut at = offset;
+        let n = mem.scatter(iovs, iovs_len, |bufs| {
+            let n = f.file.pread(bufs, at)?;
+            at += n as u64;
+            Ok(n)
+        })?;
+        mem.write_u32(nread, n as u32)
+    })
+}
+
+/// `fd_pwrite(fd, iovs, iovs_len, offset) -> nwritten`: writes at
+/// `offset` without moving the file offset. Errors: as `fd_pread`, with
+/// `FD_WRITE`; `EFBIG`.
+pub fn fd_pwrite<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    offset: u64,
+    nwritten: u32,
+) -> Result<(), Errno> {
+    if offset > i64::MAX as u64 {
+        return Err(Errno::Inval);
+    }
+    with_memory(&mut ctx, |s, mem| {
+        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_WRITE)?;
+        f.rights.require(Rights::FD_SEEK)?;
+        let mut at = offset;
+        let n = mem.gather(iovs, iovs_len, |bufs| {
+            let n = f.file.pwrite(bufs, at)?;
+            at += n as u64;
+            Ok(n)
+        })?;
+        mem.write_u32(nwritten, n as u32)
+    })
+}
+
+/// `fd_prestat_get(fd) -> prestat`: for a preopened directory, its type
+/// (`dir`) and the length of its guest path. Errors: `EBADF` (not a
+/// preopen), `EFAULT`.
+pub fn fd_prestat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let name = preopen_name(&s.host().fds, fd)?;
+        let len = u32::try_from(name.len()).map_err(|_| Errno::Nametoolong)?;
+        mem.write_u32(buf, u32::from(PREOPENTYPE_DIR))?;
+        mem.write_u32(buf + 4, len)
+    })
+}
+
+fn preopen_name(fds: &Descriptors, fd: u32) -> Result<&str, Errno> {
+    match fds.get(fd)? {
+        Descriptor::Dir(d) => d.preopen.as_deref().ok_or(Errno::Badf),
+        _ => Err(Errno::Badf),
+    }
+}
+
+/// `fd_prestat_dir_name(fd, path, path_len)`: copies the preopen's guest
+/// path (no NUL) to `path`. A buffer shorter than the name is
+/// `ENAMETOOLONG` and nothing is written (RATIONALE.md). Errors: `EBADF`,
+/// `EFAULT`.
+pub fn fd_prestat_dir_name<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    path: u32,
+    path_len: u32,
+) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let name = preopen_name(&s.host().fds, fd)?;
+        if (path_len as usize) < name.len() {
+            return Err(Errno::Nametoolong);
+        }
+        mem.write(path, name.as_bytes())
+    })
+}
+
+/// `fd_read(fd, iovs, iovs_len) -> nread`: reads into the buffers in
+/// order, from the file offset. 0 at end of file. Errors: `EBADF` (not
+/// open for reading), `EISDIR`, `EFAULT`, `EINVAL` (buffers over 4 GiB in
+/// all), `EIO`, `EAGAIN`.
+pub fn fd_read<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    nread: u32,
+) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_READ)?;
+        let n = mem.scatter(iovs, iovs_len, |bufs| f.file.read_vectored(bufs))?;
+        mem.write_u32(nread, n as u32)
+    })
+}
+
+/// `fd_write(fd, iovs, iovs_len) -> nwritten`: writes the gathered
+/// buffers with one vectored write (per 64 buffers), at the file offset or
+/// the end in append mode. Errors: `EBADF` (not open for writing),
+/// `EFAULT` (any buffer out of bounds: nothing is written), `EINVAL`,
+/// `EIO`, `ENOSPC`, `EPIPE`.
+pub fn fd_write<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    nwritten: u32,
+) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_WRITE)?;
+        let n = mem.gather(iovs, iovs_len, |bufs| f.file.write_vectored(bufs))?;
+        mem.write_u32(nwritten, n as u32)
+    })
+}
+
+/// `fd_readdir(fd, buf, buf_len, cookie) -> bufused`: fills `buf` with
+/// `dirent` records (24-byte header, then the name without NUL) starting
+/// at entry `cookie` (0 = first; each record's `d_next` is the next
+/// cookie). `.` and `..` come first, in every directory. The last record
+/// may be cut off at `buf_len`: `bufused == buf_len` tells the guest to
+/// call again from that record's cookie. The listing is taken at cookie 0
+/// and kept until the next cookie-0 call, so resumed reads are consistent.
+/// Errors: `EBADF`, `ENOTDIR`, `ENOTCAPABLE` (no `FD_READDIR`), `EFAULT`.
+pub fn fd_readdir<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    buf: u32,
+    buf_len: u32,
+    cookie: u64,
+    bufused: u32,
+) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let d = s.host_mut().fds.dir(fd, Rights::FD_READDIR)?;
+        mem.slice(buf, buf_len)?;
+        mem.write_u32(bufused, 0)?;
+        if cookie == 0 || d.listing.is_none() {
+            d.listing = Some(d.fs.read_dir(&d.path)?);
+        }
+        let here = d.fs.stat(&d.path)?;
+        let parent_ino = match d.path.rfind('/') {
+            Some(i) => d.fs.stat(&d.path[..i]).map(|s| s.ino).unwrap_or(here.ino),
+            None if d.path.is_empty() => here.ino,
+            None => d.fs.stat("").map(|s| s.ino).unwrap_or(here.ino),
+        };
+        let listing = d.listing.as_deref().unwrap_or_default();
+        let total = listing.len() as u64 + 2;
+        let mut used: usize = 0;
+        let out = mem.slice_mut(buf, buf_len)?;
+        let mut index = cookie;
+        while index < total && used < out.len() {
+            let (name, ino, ft) = match index {
+                0 => (".", here.ino, FileType::Directory),
+                1 => ("..", parent_ino, FileType::Directory),
+                i => {
+                    let e = &listing[(i - 2) as usize];
+                    (e.name.as_str(), e.ino, e.filetype)
+                }
+            };
+            let header = types::dirent(index + 1, ino, name.len() as u32, ft);
+            for part in [&header[..], name.as_bytes()] {
+                let room = out.len() - used;
+                let k = part.len().min(room);
+                out[used..used + k].copy_from_slice(&part[..k]);
+                used += k;
+            }
+            index += 1;
+        }
+        mem.write_u32(bufused, used as u32)
+    })
+}
+
+/// `fd_renumber(fd, to)`: moves descriptor `fd` to number `to`, closing
+/// what `to` held. Errors: `EBADF` (either not open).
+pub fn fd_renumber<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, to: u32) -> Result<(), Errno> {
+    ctx.data_mut().host_mut().fds.renumber(fd, to)
+}
+
+/// `fd_seek(fd, offset, whence) -> newoffset`: moves the file offset
+/// (`offset` is a signed `filedelta`). Needs `FD_SEEK`, or only `FD_TELL`
+/// for `(0, CUR)`. Errors: `EBADF` (also a directory), `ENOTCAPABLE`,
+/// `EINVAL` (bad whence, negative result), `ESPIPE` (a stream), `EFAULT`.
+pub fn fd_seek<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    offset: u64,
+    whence: u32,
+    newoffset: u32,
+) -> Result<(), Errno> {
+    let delta = offset as i64;
+    let pos = match whence {
+        whence::SET => SeekFrom::Start(u64::try_from(delta).map_err(|_| Errno::Inval)?),
+        whence::CUR => SeekFrom::Current(delta),
+        whence::END => SeekFrom::End(delta),
+        _ => return Err(Errno::Inval),
+    };
+    let needed = if delta == 0 && whence == whence::CUR {
+        Rights::FD_TELL
+    } else {
+        Rights::FD_SEEK
+    };
+    with_memory(&mut ctx, |s, mem| {
+        let f = s.host_mut().fds.file_or(fd, needed, Errno::Badf)?;
+        let at = f.file.seek(pos)?;
+        mem.write_u64(newoffset, at)
+    })
+}
+
+/// `fd_tell(fd) -> offset`: the file offset. Errors: `EBADF`,
+/// `ENOTCAPABLE` (no `FD_TELL`), `ESPIPE`, `EFAULT`.
+pub fn fd_tell<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u32) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let f = s.host_mut().fds.file_or(fd, Rights::FD_TELL, Errno::Badf)?;
+        let at = f.file.seek(SeekFrom::Current(0))?;
+        mem.write_u64(offset, at)
+    })
+}

@@ -1,0 +1,242 @@
+//! WASI preview1 (`wasi_snapshot_preview1`) host imports for wasmer, on
+//! the shared [`imports`] core.
+//!
+//! All 46 functions of the preview1 specification
+//! (`legacy/preview1/witx/wasi_snapshot_preview1.witx` in WebAssembly/WASI)
+//! are defined, grouped by subsystem as the specification groups them:
+//! [`args`], [`environ`], [`clock`], [`fs`] (`fd_*`), [`path`]
+//! (`path_*`), [`poll`], [`proc`], [`random`], [`sched`], [`sock`].
+//!
+//! ```no_run
+//! use imports::{ModuleConfig, stdio::OutputBuffer};
+//! use wasmer::{Module, Store};
+//!
+//! let mut store = Store::default();
+//! let module = Module::new(&store, std::fs::read("hello.wasm")?)?;
+//! let out = OutputBuffer::new();
+//! let config = ModuleConfig::new().arg("hello.wasm").stdout(out.clone());
+//! let code = wasi_snapshot_preview1::run(&mut store, &module, config)?;
+//! println!("exit {code}: {}", out.to_string_lossy());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Step by step (what [`run`] does): [`instantiate`] the imports with a
+//! [`imports::Host`], create the instance, [`Wasi::bind`] it (the guest's
+//! memory), then call `_start`.
+
+// Host functions take the arguments the preview1 ABI passes, however many.
+#![allow(clippy::too_many_arguments)]
+
+pub mod args;
+pub mod clock;
+pub mod environ;
+pub mod fs;
+pub mod path;
+pub mod poll;
+pub mod proc;
+pub mod random;
+pub mod sched;
+pub mod sock;
+pub mod types;
+
+use imports::{AsHost, Errno, ExitCode, Host, ModuleConfig};
+use thiserror::Error;
+use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError};
+
+/// The module name preview1 guests import from.
+pub const MODULE: &str = "wasi_snapshot_preview1";
+
+/// Why a WASI guest could not be set up or run.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The configuration was invalid.
+    #[error(transparent)]
+    Config(#[from] imports::ConfigError),
+    /// The module does not export a memory named `memory`.
+    #[error("the module exports no memory named \"memory\"")]
+    MissingMemory,
+    /// The module does not export `_start`, or it has a signature other than `() -> ()`.
+    #[error("the module exports no function \"_start\" of type () -> ()")]
+    MissingStart,
+    /// Instantiation failed (a missing or mistyped import, a start-section trap...).
+    #[error("instantiation failed: {0}")]
+    Instantiation(#[from] Box<wasmer::InstantiationError>),
+    /// The guest trapped (other than by exiting).
+    #[error("{0}")]
+    Trap(RuntimeError),
+}
+
+/// Converts what a host function body returns into what the guest sees:
+/// an `errno` (0 on success) or a trap.
+pub(crate) trait Outcome {
+    fn into_wasm(self) -> Result<i32, RuntimeError>;
+}
+
+impl Outcome for Result<(), Errno> {
+    #[inline]
+    fn into_wasm(self) -> Result<i32, RuntimeError> {
+        Ok(match self {
+            Ok(()) => 0,
+            Err(e) => i32::from(e as u16),
+        })
+    }
+}
+
+impl Outcome for Result<Errno, RuntimeError> {
+    #[inline]
+    fn into_wasm(self) -> Result<i32, RuntimeError> {
+        self.map(|e| i32::from(e as u16))
+    }
+}
+
+/// Defines each listed host function as a typed wasmer function returning
+/// an errno, so each function's body is only its logic.
+macro_rules! define_functions {
+    ($store:ident, $env:ident, $exports:ident, $S:ty; $( $sub:ident :: $name:ident ( $($arg:ident : $ty:ty),* ) ;)*) => {
+        $(
+            $exports.insert(
+                stringify!($name),
+                Function::new_typed_with_env(
+                    $store,
+                    $env,
+                    |ctx: FunctionEnvMut<'_, $S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
+                        Outcome::into_wasm($sub::$name(ctx, $($arg),*))
+                    },
+                ),
+            );
+        )*
+    };
+}
+
+/// The 46 preview1 functions, defined on `store` over the environment
+/// `env`, as an export set. Use this to put WASI in an environment shared
+/// with another import set; otherwise use [`instantiate`].
+pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Exports {
+    let mut e = Exports::new();
+    define_functions! { store, env, e, S;
+        args::args_get(argv: u32, argv_buf: u32);
+        args::args_sizes_get(argc: u32, argv_buf_size: u32);
+        environ::environ_get(environ: u32, environ_buf: u32);
+        environ::environ_sizes_get(count: u32, buf_size: u32);
+        clock::clock_res_get(id: u32, resolution: u32);
+        clock::clock_time_get(id: u32, precision: u64, time: u32);
+        fs::fd_advise(fd: u32, offset: u64, len: u64, advice: u32);
+        fs::fd_allocate(fd: u32, offset: u64, len: u64);
+        fs::fd_close(fd: u32);
+        fs::fd_datasync(fd: u32);
+        fs::fd_fdstat_get(fd: u32, stat: u32);
+        fs::fd_fdstat_set_flags(fd: u32, flags: u32);
+        fs::fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64);
+        fs::fd_filestat_get(fd: u32, buf: u32);
+        fs::fd_filestat_set_size(fd: u32, size: u64);
+        fs::fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, fst_flags: u32);
+        fs::fd_pread(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32);
+        fs::fd_prestat_get(fd: u32, buf: u32);
+        fs::fd_prestat_dir_name(fd: u32, path: u32, path_len: u32);
+        fs::fd_pwrite(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32);
+        fs::fd_read(fd: u32, iovs: u32, iovs_len: u32, nread: u32);
+        fs::fd_readdir(fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32);
+        fs::fd_renumber(fd: u32, to: u32);
+        fs::fd_seek(fd: u32, offset: u64, whence: u32, newoffset: u32);
+        fs::fd_sync(fd: u32);
+        fs::fd_tell(fd: u32, offset: u32);
+        fs::fd_write(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32);
+        path::path_create_directory(fd: u32, path: u32, path_len: u32);
+        path::path_filestat_get(fd: u32, flags: u32, path: u32, path_len: u32, buf: u32);
+        path::path_filestat_set_times(fd: u32, flags: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst_flags: u32);
+        path::path_link(old_fd: u32, old_flags: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32);
+        path::path_open(fd: u32, dirflags: u32, path: u32, path_len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, opened_fd: u32);
+        path::path_readlink(fd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32);
+        path::path_remove_directory(fd: u32, path: u32, path_len: u32);
+        path::path_rename(fd: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32);
+        path::path_symlink(old_path: u32, old_path_len: u32, fd: u32, new_path: u32, new_path_len: u32);
+        path::path_unlink_file(fd: u32, path: u32, path_len: u32);
+        poll::poll_oneoff(subscriptions: u32, events: u32, nsubscriptions: u32, nevents: u32);
+        proc::proc_raise(sig: u32);
+        random::random_get(buf: u32, buf_len: u32);
+        sched::sched_yield();
+        sock::sock_accept(fd: u32, flags: u32, new_fd: u32);
+        sock::sock_recv(fd: u32, ri_data: u32, ri_data_len: u32, ri_flags: u32, ro_datalen: u32, ro_flags: u32);
+        sock::sock_send(fd: u32, si_data: u32, si_data_len: u32, si_flags: u32, so_datalen: u32);
+        sock::sock_shutdown(fd: u32, how: u32);
+    }
+    // proc_exit returns nothing: it only ever traps.
+    e.insert(
+        "proc_exit",
+        Function::new_typed_with_env(store, env, proc::proc_exit::<S>),
+    );
+    e
+}
+
+/// A WASI guest's imports and the environment holding its [`Host`].
+#[derive(Clone)]
+pub struct Wasi {
+    env: FunctionEnv<Host>,
+    imports: Imports,
+}
+
+/// Defines the WASI preview1 functions on `store` for a guest whose world
+/// is `host`, under the module name `wasi_snapshot_preview1`.
+pub fn instantiate(store: &mut impl AsStoreMut, host: Host) -> Wasi {
+    let env = FunctionEnv::new(store, host);
+    let mut imports = Imports::new();
+    imports.register_namespace(MODULE, exports(store, &env));
+    Wasi { env, imports }
+}
+
+impl Wasi {
+    /// The import object to pass to `Instance::new`.
+    pub fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    /// The environment holding the guest's [`Host`].
+    pub fn env(&self) -> &FunctionEnv<Host> {
+        &self.env
+    }
+
+    /// Binds the instance's exported memory to the environment; call it
+    /// after `Instance::new` and before running the guest.
+    pub fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
+        bind(store, &self.env, instance)
+    }
+}
+
+/// Binds `instance`'s exported `memory` to `env`. Errors:
+/// [`Error::MissingMemory`].
+pub fn bind<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance) -> Result<(), Error> {
+    let memory = instance
+        .exports
+        .get_memory("memory")
+        .map_err(|_| Error::MissingMemory)?
+        .clone();
+    env.as_mut(store).host_mut().memory = Some(memory);
+    Ok(())
+}
+
+/// Compiles nothing, but does the rest: builds the host from `config`,
+/// instantiates `module` with the WASI imports, binds it, calls `_start`
+/// and returns the exit code (0 when `_start` returns). A trap other than
+/// an exit is [`Error::Trap`], carrying the wasm backtrace.
+pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
+    let wasi = instantiate(store, config.build()?);
+    let instance = Instance::new(store, module, wasi.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
+    wasi.bind(store, &instance)?;
+    let start = instance
+        .exports
+        .get_typed_function::<(), ()>(store, "_start")
+        .map_err(|_| Error::MissingStart)?;
+    exit_code(start.call(store))
+}
+
+/// Turns the result of calling a guest's entry point into an exit code:
+/// returning is 0, [`ExitCode`] is its code, any other trap an error.
+pub fn exit_code(result: Result<(), RuntimeError>) -> Result<u32, Error> {
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => match ExitCode::from_runtime_error(e) {
+            Ok(ExitCode(code)) => Ok(code),
+            Err(e) => Err(Error::Trap(e)),
+        },
+    }
+}

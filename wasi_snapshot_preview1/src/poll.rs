@@ -1,0 +1,195 @@
+//! `poll_oneoff`: waiting for clocks and descriptor readiness.
+
+use crate::clock::now;
+use crate::types::{clockid, eventtype, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME, SUBSCRIPTION_SIZE};
+use imports::descriptor::{Descriptor, Rights};
+use imports::{with_memory, AsHost, Errno, GuestMemory, Host};
+use wasmer::FunctionEnvMut;
+
+/// How long to wait between readiness checks when a descriptor is not
+/// ready and no clock fires sooner.
+const RECHECK_NS: u64 = 1_000_000;
+
+/// One subscription, as read from guest memory.
+enum Sub {
+    /// Fires at `deadline` on the monotonic clock (ns).
+    Clock { deadline: u64 },
+    /// A clock subscription with an invalid clock id.
+    BadClock,
+    /// Descriptor readiness.
+    Fd { fd: u32, write: bool },
+}
+
+fn read_sub(host: &Host, mem: &GuestMemory<'_>, at: u32, start: u64) -> Result<(u64, Sub), Errno> {
+    let userdata = mem.read_u64(at)?;
+    let tag = mem.read_u8(at + 8)?;
+    let sub = match tag {
+        eventtype::CLOCK => {
+            let id = mem.read_u32(at + 16)?;
+            let timeout = mem.read_u64(at + 24)?;
+            let flags = mem.read_u16(at + 40)?;
+            let abs = flags & SUBSCRIPTION_CLOCK_ABSTIME != 0;
+            match id {
+                clockid::REALTIME | clockid::MONOTONIC => {
+                    // Convert to a deadline on the monotonic clock, read once
+                    // per call (`start`) so all subscriptions agree.
+                    let rel = if abs {
+                        let t = if id == clockid::REALTIME {
+                            host.walltime.walltime()
+                        } else {
+                            start
+                        };
+                        timeout.saturating_sub(t)
+                    } else {
+                        timeout
+                    };
+                    Sub::Clock {
+                        deadline: start.saturating_add(rel),
+                    }
+                }
+                clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => {
+                    // CPU time does not advance while we sleep: treat the
+                    // timeout as elapsed time, the only finite reading.
+                    let rel = if abs {
+                        timeout.saturating_sub(now(host, id)?)
+                    } else {
+                        timeout
+                    };
+                    Sub::Clock {
+                        deadline: start.saturating_add(rel),
+                    }
+                }
+                _ => Sub::BadClock,
+            }
+        }
+        eventtype::FD_READ | eventtype::FD_WRITE => Sub::Fd {
+            fd: mem.read_u32(at + 16)?,
+            write: tag == eventtype::FD_WRITE,
+        },
+        _ => return Err(Errno::Inval),
+    };
+    Ok((userdata, sub))
+}
+
+/// Readiness of a descriptor: `Ok(Some(nbytes))` ready, `Ok(None)` not
+/// yet, `Err` an event with that error.
+fn fd_ready(host: &mut Host, fd: u32, write: bool) -> Result<Option<u64>, Errno> {
+    match host.fds.get_mut(fd)? {
+        Descriptor::File(f) => {
+            f.rights.require(Rights::POLL_FD_READWRITE)?;
+            if write {
+                let ok = f.rights.contains(Rights::FD_WRITE) && f.file.is_writable();
+                Ok(ok.then_some(0))
+            } else {
+                f.file.bytes_readable()
+            }
+        }
+        Descriptor::Dir(_) => Err(Errno::Isdir),
+        Descriptor::Listener(_) => Ok(Some(0)),
+    }
+}
+
+fn write_event(
+    mem: &mut GuestMemory<'_>,
+    at: u32,
+    userdata: u64,
+    error: Errno,
+    kind: u8,
+    nbytes: u64,
+) -> Result<(), Errno> {
+    let b = mem.slice_mut(at, EVENT_SIZE)?;
+    b.fill(0);
+    b[0..8].copy_from_slice(&userdata.to_le_bytes());
+    b[8..10].copy_from_slice(&(error as u16).to_le_bytes());
+    b[10] = kind;
+    b[16..24].copy_from_slice(&nbytes.to_le_bytes());
+    Ok(())
+}
+
+/// `poll_oneoff(in, out, nsubscriptions) -> nevents`: waits until at
+/// least one subscription fires, then writes an event for every one that
+/// has: clocks (realtime or monotonic, relative or absolute; CPU-time
+/// clocks count elapsed time) whose time has come, and descriptors ready
+/// for reading (`nbytes` = bytes available where known) or writing.
+/// Invalid clocks and bad descriptors fire at once as events carrying
+/// their error (`EINVAL`, `EBADF`, `ENOTCAPABLE`), as the specification
+/// says. Sleeping uses the guest's `Nanosleep` (deterministic mode does not
+/// block). Errors: `EINVAL` (no subscriptions, unknown event type),
+/// `EFAULT`.
+pub fn poll_oneoff<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    subscriptions: u32,
+    events: u32,
+    nsubscriptions: u32,
+    nevents: u32,
+) -> Result<(), Errno> {
+    if nsubscriptions == 0 {
+        return Err(Errno::Inval);
+    }
+    with_memory(&mut ctx, |s, mem| {
+        let h = s.host_mut();
+        mem.slice(
+            subscriptions,
+            nsubscriptions.checked_mul(SUBSCRIPTION_SIZE).ok_or(Errno::Fault)?,
+        )?;
+        mem.slice(events, nsubscriptions.checked_mul(EVENT_SIZE).ok_or(Errno::Fault)?)?;
+        mem.write_u32(nevents, 0)?;
+        let start = h.nanotime.nanotime();
+        loop {
+            // Pass 1: does anything fire now? When must we look again?
+            let now = h.nanotime.nanotime();
+            let mut fired = false;
+            let mut next: Option<u64> = None;
+            let mut waiting_on_fd = false;
+            for i in 0..nsubscriptions {
+                let (_, sub) = read_sub(h, mem, subscriptions + i * SUBSCRIPTION_SIZE, start)?;
+                match sub {
+                    Sub::Clock { deadline } if deadline <= now => fired = true,
+                    Sub::Clock { deadline } => next = Some(next.map_or(deadline, |n| n.min(deadline))),
+                    Sub::BadClock => fired = true,
+                    Sub::Fd { fd, write } => match fd_ready(h, fd, write) {
+                        Ok(None) => waiting_on_fd = true,
+                        _ => fired = true,
+                    },
+                }
+            }
+            if !fired {
+                let wait = match next {
+                    Some(d) if waiting_on_fd => (d - now).min(RECHECK_NS),
+                    Some(d) => d - now,
+                    None => RECHECK_NS,
+                };
+                h.nanosleep.nanosleep(wait);
+                continue;
+            }
+            // Pass 2: write an event for each subscription that fired.
+            let now = h.nanotime.nanotime();
+            let mut n = 0u32;
+            for i in 0..nsubscriptions {
+                let (userdata, sub) = read_sub(h, mem, subscriptions + i * SUBSCRIPTION_SIZE, start)?;
+                let out = events + n * EVENT_SIZE;
+                match sub {
+                    Sub::Clock { deadline } if deadline <= now => {
+                        write_event(mem, out, userdata, Errno::Success, eventtype::CLOCK, 0)?
+                    }
+                    Sub::Clock { .. } => continue,
+                    Sub::BadClock => write_event(mem, out, userdata, Errno::Inval, eventtype::CLOCK, 0)?,
+                    Sub::Fd { fd, write } => {
+                        let kind = if write { eventtype::FD_WRITE } else { eventtype::FD_READ };
+                        match fd_ready(h, fd, write) {
+                            Ok(None) => continue,
+                            Ok(Some(nbytes)) => write_event(mem, out, userdata, Errno::Success, kind, nbytes)?,
+                            Err(e) => write_event(mem, out, userdata, e, kind, 0)?,
+                        }
+                    }
+                }
+                n += 1;
+            }
+            if n == 0 {
+                // Readiness changed between the passes; wait again.
+                continue;
+            }
+            return mem.write_u32(nevents, n);
+        }
+    })
+}

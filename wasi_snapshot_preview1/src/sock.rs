@@ -1,0 +1,153 @@
+//! `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown`: sockets the
+//! embedder preopened (see `ModuleConfig::listener`). Preview1 cannot
+//! create sockets; without a preopened one, every call is `EBADF` or
+//! `ENOTSOCK`, as the specification says.
+
+use crate::fs::io_file;
+use crate::types::{riflags, sdflags};
+use imports::descriptor::{Descriptor, FdFlags, OpenFile, Rights, TcpSocket};
+use imports::fs::FileType;
+use imports::{with_memory, AsHost, Errno};
+use wasmer::FunctionEnvMut;
+
+/// `sock_accept(fd, flags) -> fd`: accepts a connection on the listening
+/// socket `fd` as a new descriptor (`flags` may hold `NONBLOCK`). Errors:
+/// `EBADF`, `ENOTSOCK` (not a listener), `ENOTCAPABLE` (no `SOCK_ACCEPT`),
+/// `EAGAIN` (non-blocking and nothing pending), `EINVAL` (bad flags),
+/// `EFAULT`.
+pub fn sock_accept<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u32, new_fd: u32) -> Result<(), Errno> {
+    if flags & !u32::from(FdFlags::NONBLOCK.0) != 0 {
+        return Err(Errno::Inval);
+    }
+    with_memory(&mut ctx, |s, mem| {
+        let h = s.host_mut();
+        let stream = match h.fds.get_mut(fd)? {
+            Descriptor::Listener(l) => {
+                l.rights.require(Rights::SOCK_ACCEPT)?;
+                l.listener.accept()?.0
+            }
+            _ => return Err(Errno::Notsock),
+        };
+        stream.set_nonblocking(flags != 0)?;
+        let d = Descriptor::File(OpenFile {
+            file: Box::new(TcpSocket(stream)),
+            filetype: FileType::SocketStream,
+            rights: Rights::SOCKET,
+            inheriting: Rights::NONE,
+            flags: FdFlags(flags as u16),
+        });
+        let n = h.fds.insert(d)?;
+        mem.write_u32(new_fd, n)
+    })
+}
+
+/// `sock_recv(fd, ri_data, ri_data_len, ri_flags) -> (ro_datalen,
+/// ro_flags)`: receives into the buffers. `RECV_PEEK` leaves the data
+/// queued; `RECV_WAITALL` waits until the buffers are full or the peer
+/// closes. Errors: `EBADF`, `ENOTSOCK`, `EINVAL` (unknown flags),
+/// `EFAULT`, `EAGAIN`, `ECONNRESET`.
+pub fn sock_recv<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    ri_data: u32,
+    ri_data_len: u32,
+    ri_flags: u32,
+    ro_datalen: u32,
+    ro_flags: u32,
+) -> Result<(), Errno> {
+    if ri_flags & !(riflags::RECV_PEEK | riflags::RECV_WAITALL) != 0 {
+        return Err(Errno::Inval);
+    }
+    with_memory(&mut ctx, |s, mem| {
+        let f = socket(s.host_mut(), fd, Rights::FD_READ)?;
+        let n = if ri_flags & riflags::RECV_PEEK != 0 {
+            // Peek fills the first non-empty buffer only.
+            let mut got = 0;
+            for i in 0..ri_data_len {
+                let v = mem.iovec(ri_data, i)?;
+                if v.len > 0 {
+                    got = f.file.peek(mem.slice_mut(v.buf, v.len)?)?;
+                    break;
+                }
+            }
+            got
+        } else if ri_flags & riflags::RECV_WAITALL != 0 {
+            let mut total = 0usize;
+            loop {
+                let mut skip = total;
+                let n = mem.scatter(ri_data, ri_data_len, |bufs| {
+                    // Advance past what earlier rounds filled.
+                    let mut advanced: Vec<std::io::IoSliceMut<'_>> = Vec::new();
+                    for b in bufs.iter_mut() {
+                        let len = b.len();
+                        if skip >= len {
+                            skip -= len;
+                            continue;
+                        }
+                        let slice: &mut [u8] = &mut b[skip..];
+                        skip = 0;
+                        advanced.push(std::io::IoSliceMut::new(slice));
+                    }
+                    if advanced.is_empty() {
+                        return Ok(0);
+                    }
+                    f.file.read_vectored(&mut advanced)
+                })?;
+                if n == 0 {
+                    break;
+                }
+                total += n;
+            }
+            total
+        } else {
+            mem.scatter(ri_data, ri_data_len, |bufs| f.file.read_vectored(bufs))?
+        };
+        mem.write_u32(ro_datalen, n as u32)?;
+        mem.write_u16(ro_flags, 0)
+    })
+}
+
+/// `sock_send(fd, si_data, si_data_len, si_flags) -> so_datalen`: sends
+/// the gathered buffers. Errors: `EBADF`, `ENOTSOCK`, `EINVAL` (flags
+/// other than 0), `EFAULT`, `EPIPE`.
+pub fn sock_send<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    si_data: u32,
+    si_data_len: u32,
+    si_flags: u32,
+    so_datalen: u32,
+) -> Result<(), Errno> {
+    if si_flags != 0 {
+        return Err(Errno::Inval);
+    }
+    with_memory(&mut ctx, |s, mem| {
+        let f = socket(s.host_mut(), fd, Rights::FD_WRITE)?;
+        let n = mem.gather(si_data, si_data_len, |bufs| f.file.write_vectored(bufs))?;
+        mem.write_u32(so_datalen, n as u32)
+    })
+}
+
+/// `sock_shutdown(fd, how)`: shuts down reads (`RD`), writes (`WR`) or
+/// both. Errors: `EBADF`, `ENOTSOCK` (not a socket), `ENOTCAPABLE` (no
+/// `SOCK_SHUTDOWN`), `EINVAL` (`how` empty or unknown), `ENOTCONN`.
+pub fn sock_shutdown<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, how: u32) -> Result<(), Errno> {
+    let f = match ctx.data_mut().host_mut().fds.get_mut(fd)? {
+        Descriptor::File(f) if f.filetype == FileType::SocketStream => f,
+        Descriptor::Listener(_) => return Err(Errno::Notconn),
+        _ => return Err(Errno::Notsock),
+    };
+    if how == 0 || how & !(sdflags::RD | sdflags::WR) != 0 {
+        return Err(Errno::Inval);
+    }
+    f.rights.require(Rights::SOCK_SHUTDOWN)?;
+    f.file.shutdown(how & sdflags::RD != 0, how & sdflags::WR != 0)
+}
+
+fn socket(h: &mut imports::Host, fd: u32, right: Rights) -> Result<&mut OpenFile, Errno> {
+    match h.fds.get(fd)? {
+        Descriptor::File(f) if f.filetype == FileType::SocketStream => {}
+        _ => return Err(Errno::Notsock),
+    }
+    io_file(&mut h.fds, fd, right)
+}
