@@ -1,0 +1,45 @@
+//! `wasmer-imports`: run a `.wasm` built by any supported toolchain on
+//! wasmer, choosing the host imports from the module's own imports.
+
+mod detect;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Run WebAssembly programs on wasmer with the host imports their
+/// toolchain expects (WASI preview1 today; Emscripten, AssemblyScript and
+/// Go js as their import sets land).
+#[derive(Parser, Debug)]
+#[command(name = "wasmer-imports", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run FILE.wasm; exit with its exit code (134 on a trap).
+    Run(run::RunArgs),
+    /// Show the toolchain detected for FILE.wasm and which of its imports
+    /// are provided; exit 1 if any is not.
+    Inspect {
+        /// The module to inspect.
+        file: std::path::PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Inspect { file } => run::inspect(&file),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wasmer-imports: {e}");
+            ExitCode::from(e.exit_status())
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! `wasmer-imports run` and `inspect`.
+
+use crate::detect::{detect, Toolchain};
+use clap::Args;
+use imports::fs::{OsDir, ReadOnly};
+use imports::ModuleConfig;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use thiserror::Error;
+use wasmer::{ExternType, Imports, Instance, Module, Store};
+
+/// Exit status for a guest that trapped (as a process killed by SIGABRT
+/// reports it: 128 + 6).
+pub const TRAP_EXIT: u8 = 134;
+
+/// `run`'s arguments, following wasmtime's conventions.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Mount host directory HOST at guest path GUEST (default: HOST as
+    /// given). Append `:ro` for read-only. Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST][:ro]")]
+    dirs: Vec<String>,
+    /// Set an environment variable for the guest. `NAME` alone passes the
+    /// host's value. Repeatable.
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    envs: Vec<String>,
+    /// The module to run.
+    file: PathBuf,
+    /// Arguments for the guest (argv[1..]); `--` first is accepted.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+/// What went wrong before or around the guest, with the exit status to
+/// report it by.
+#[derive(Debug, Error)]
+pub enum CliError {
+    /// A bad command line (status 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Not a WebAssembly module, or one wasmer rejects.
+    #[error("{path} is not a valid WebAssembly module: {reason}")]
+    NotWasm {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The module needs imports nobody provides.
+    #[error("{0}")]
+    Imports(String),
+    /// Setting up or starting the guest failed.
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl CliError {
+    /// The process exit status for this error.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<(Store, Module), CliError> {
+    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let is_binary = bytes.starts_with(b"\0asm");
+    let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|s| s.trim_start().starts_with('('));
+    if !is_binary && !looks_like_text {
+        return Err(CliError::NotWasm {
+            path: path.to_owned(),
+            reason: "it does not start with the \\0asm magic number".into(),
+        });
+    }
+    let store = Store::default();
+    let module = Module::new(&store, &bytes).map_err(|e| CliError::NotWasm {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok((store, module))
+}
+
+/// Parses `HOST[::GUEST][:ro]` and opens HOST.
+fn mount(spec: &str) -> Result<(String, Box<dyn imports::fs::FileSystem>), CliError> {
+    let (spec, read_only) = match spec.strip_suffix(":ro") {
+        Some(s) => (s, true),
+        None => (spec, false),
+    };
+    let (host, guest) = match spec.split_once("::") {
+        Some((h, g)) => (h, g),
+        None => (spec, spec),
+    };
+    if host.is_empty() || guest.is_empty() {
+        return Err(CliError::Usage(format!(
+            "--dir {spec:?}: expected HOST[::GUEST][:ro] with a non-empty host and guest path"
+        )));
+    }
+    let dir =
+        OsDir::open(host).map_err(|e| CliError::Usage(format!("--dir {host}: cannot open the host directory: {e}")))?;
+    let fs: Box<dyn imports::fs::FileSystem> = if read_only {
+        Box::new(ReadOnly(dir))
+    } else {
+        Box::new(dir)
+    };
+    Ok((guest.to_string(), fs))
+}
+
+fn config(args: &RunArgs) -> Result<ModuleConfig, CliError> {
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| args.file.display().to_string());
+    let mut guest_args = args.args.as_slice();
+    if guest_args.first().map(String::as_str) == Some("--") {
+        guest_args = &guest_args[1..];
+    }
+    let mut cfg = ModuleConfig::new()
+        .arg(name)
+        .args(guest_args.iter().cloned())
+        .inherit_stdio();
+    for e in &args.envs {
+        cfg = match e.split_once('=') {
+            Some((n, v)) if !n.is_empty() => cfg.env(n, v),
+            Some(_) => {
+                return Err(CliError::Usage(format!(
+                    "--env {e:?}: expected NAME=VALUE with a non-empty NAME"
+                )))
+            }
+            None if e.is_empty() => return Err(CliError::Usage("--env needs NAME=VALUE".into())),
+            None => match std::env::var(e) {
+                Ok(v) => cfg.env(e, v),
+                Err(_) => {
+                    return Err(CliError::Usage(format!(
+                        "--env {e}: no such variable in the host environment"
+                    )))
+                }
+            },
+        };
+    }
+    for d in &args.dirs {
+        let (guest, fs) = mount(d)?;
+        cfg = cfg.mount_shared(guest, std::sync::Arc::from(fs));
+    }
+    Ok(cfg)
+}
+
+/// The imports of `module` that `provided` lacks, as `module.name` lines.
+fn missing_imports(module: &Module, provided: &Imports) -> Vec<String> {
+    module
+        .imports()
+        .filter(|i| !provided.exists(i.module(), i.name()))
+        .map(|i| format!("{}.{} ({})", i.module(), i.name(), kind(i.ty())))
+        .collect()
+}
+
+fn kind(t: &ExternType) -> String {
+    match t {
+        ExternType::Function(f) => format!("func {f}"),
+        ExternType::Memory(_) => "memory".into(),
+        ExternType::Table(_) => "table".into(),
+        ExternType::Global(_) => "global".into(),
+        ExternType::Tag(_) => "tag".into(),
+    }
+}
+
+fn unsupported(t: Toolchain) -> CliError {
+    CliError::Imports(format!(
+        "this module was built for {t}, whose import set wasmer-imports does not provide yet"
+    ))
+}
+
+/// `wasmer-imports run`.
+pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
+    let (mut store, module) = load(&args.file)?;
+    let toolchain = detect(&module);
+    match toolchain {
+        Toolchain::Wasi | Toolchain::None => {}
+        other => return Err(unsupported(other)),
+    }
+    let host = config(&args)?.build().map_err(|e| CliError::Usage(e.to_string()))?;
+    let wasi = wasi_snapshot_preview1::instantiate(&mut store, host);
+    let missing = missing_imports(&module, wasi.imports());
+    if !missing.is_empty() {
+        return Err(CliError::Imports(format!(
+            "{} needs imports that no import set provides:\n  {}",
+            args.file.display(),
+            missing.join("\n  ")
+        )));
+    }
+    let instance = Instance::new(&mut store, &module, wasi.imports())
+        .map_err(|e| CliError::Setup(format!("instantiation failed: {e}")))?;
+    if toolchain == Toolchain::Wasi || instance.exports.get_memory("memory").is_ok() {
+        wasi.bind(&mut store, &instance)
+            .map_err(|e| CliError::Setup(e.to_string()))?;
+    }
+    let start = instance
+        .exports
+        .get_typed_function::<(), ()>(&store, "_start")
+        .map_err(|_| {
+            CliError::Setup(format!(
+                "{} exports no function \"_start\" of type () -> ()",
+                args.file.display()
+            ))
+        })?;
+    match wasi_snapshot_preview1::exit_code(start.call(&mut store)) {
+        Ok(code) => Ok(ExitCode::from((code & 0xff) as u8)),
+        Err(wasi_snapshot_preview1::Error::Trap(trap)) => {
+            report_trap(&trap);
+            Ok(ExitCode::from(TRAP_EXIT))
+        }
+        Err(e) => Err(CliError::Setup(e.to_string())),
+    }
+}
+
+/// Prints a trap's message and wasm backtrace to stderr.
+fn report_trap(trap: &wasmer::RuntimeError) {
+    eprintln!("wasmer-imports: the guest trapped: {}", trap.message());
+    eprintln!("wasm backtrace:");
+    for (i, frame) in trap.trace().iter().enumerate() {
+        let name = frame
+            .function_name()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("<func {}>", frame.func_index()));
+        eprintln!(
+            "  {i:>3}: {}!{name} @ 0x{:x}",
+            frame.module_name(),
+            frame.module_offset()
+        );
+    }
+}
+
+/// `wasmer-imports inspect`.
+pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
+    let (mut store, module) = load(file)?;
+    let toolchain = detect(&module);
+    println!("toolchain: {toolchain}");
+    let host = ModuleConfig::new()
+        .build()
+        .map_err(|e| CliError::Setup(e.to_string()))?;
+    let wasi = wasi_snapshot_preview1::instantiate(&mut store, host);
+    let mut all_provided = true;
+    println!("imports:");
+    for i in module.imports() {
+        let ok = wasi.imports().exists(i.module(), i.name());
+        all_provided &= ok;
+        println!(
+            "  {} {}.{} ({})",
+            if ok { "provided  " } else { "MISSING   " },
+            i.module(),
+            i.name(),
+            kind(i.ty())
+        );
+    }
+    println!("exports:");
+    for e in module.exports() {
+        println!("  {} ({})", e.name(), kind(e.ty()));
+    }
+    Ok(if all_provided {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
