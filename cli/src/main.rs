@@ -3,6 +3,7 @@
 
 mod detect;
 mod run;
+mod wasi;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -183,51 +183,59 @@ fn unsupported(t: Toolchain) -> CliError {
     ))
 }
 
-/// `wasmer-imports run`.
-pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
-    let (mut store, module) = load(&args.file)?;
-    let toolchain = detect(&module);
-    match toolchain {
-        Toolchain::Wasi | Toolchain::None => {}
-        other => return Err(unsupported(other)),
+/// Refuses a module that imports anything `provided` lacks, naming every
+/// missing import.
+pub fn check_imports(file: &Path, module: &Module, provided: &Imports) -> Result<(), CliError> {
+    let missing = missing_imports(module, provided);
+    if missing.is_empty() {
+        return Ok(());
     }
-    let host = config(&args)?.build().map_err(|e| CliError::Usage(e.to_string()))?;
-    let wasi = wasi_snapshot_preview1::instantiate(&mut store, host);
-    let missing = missing_imports(&module, wasi.imports());
-    if !missing.is_empty() {
-        return Err(CliError::Imports(format!(
-            "{} needs imports that no import set provides:\n  {}",
-            args.file.display(),
-            missing.join("\n  ")
-        )));
-    }
-    let instance = Instance::new(&mut store, &module, wasi.imports())
-        .map_err(|e| CliError::Setup(format!("instantiation failed: {e}")))?;
-    if toolchain == Toolchain::Wasi || instance.exports.get_memory("memory").is_ok() {
-        wasi.bind(&mut store, &instance)
-            .map_err(|e| CliError::Setup(e.to_string()))?;
-    }
-    let start = instance
-        .exports
-        .get_typed_function::<(), ()>(&store, "_start")
-        .map_err(|_| {
-            CliError::Setup(format!(
-                "{} exports no function \"_start\" of type () -> ()",
-                args.file.display()
-            ))
-        })?;
-    match wasi_snapshot_preview1::exit_code(start.call(&mut store)) {
-        Ok(code) => Ok(ExitCode::from((code & 0xff) as u8)),
-        Err(wasi_snapshot_preview1::Error::Trap(trap)) => {
-            report_trap(&trap);
-            Ok(ExitCode::from(TRAP_EXIT))
-        }
-        Err(e) => Err(CliError::Setup(e.to_string())),
+    Err(CliError::Imports(format!(
+        "{} needs imports that no import set provides:\n  {}",
+        file.display(),
+        missing.join("\n  ")
+    )))
+}
+
+/// Instantiates, naming the failure.
+pub fn instance(store: &mut Store, module: &Module, imports: &Imports) -> Result<Instance, CliError> {
+    Instance::new(store, module, imports).map_err(|e| CliError::Setup(format!("instantiation failed: {e}")))
+}
+
+/// The process exit status for what the guest's entry point returned:
+/// its exit code (low 8 bits, as the OS keeps), 0 when it returned, or
+/// [`TRAP_EXIT`] after printing the trap and its wasm backtrace.
+pub fn finish(result: Result<(), wasmer::RuntimeError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => match imports::ExitCode::from_runtime_error(e) {
+            Ok(imports::ExitCode(code)) => ExitCode::from((code & 0xff) as u8),
+            Err(trap) => {
+                report_trap(&trap);
+                ExitCode::from(TRAP_EXIT)
+            }
+        },
     }
 }
 
+/// `wasmer-imports run`.
+pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
+    let (mut store, module) = load(&args.file)?;
+    let config = config(&args)?;
+    match detect(&module) {
+        Toolchain::Wasi | Toolchain::None => crate::wasi::run(&mut store, &module, config, &args.file),
+        other => Err(unsupported(other)),
+    }
+}
+
+/// The imports wasmer-imports would give `module`, for `inspect`.
+fn provided(store: &mut Store, module: &Module, toolchain: Toolchain) -> Result<Imports, CliError> {
+    let _ = (module, toolchain);
+    crate::wasi::provided(store)
+}
+
 /// Prints a trap's message and wasm backtrace to stderr.
-fn report_trap(trap: &wasmer::RuntimeError) {
+pub fn report_trap(trap: &wasmer::RuntimeError) {
     eprintln!("wasmer-imports: the guest trapped: {}", trap.message());
     eprintln!("wasm backtrace:");
     for (i, frame) in trap.trace().iter().enumerate() {
@@ -248,14 +256,11 @@ pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
     let (mut store, module) = load(file)?;
     let toolchain = detect(&module);
     println!("toolchain: {toolchain}");
-    let host = ModuleConfig::new()
-        .build()
-        .map_err(|e| CliError::Setup(e.to_string()))?;
-    let wasi = wasi_snapshot_preview1::instantiate(&mut store, host);
+    let provided = provided(&mut store, &module, toolchain)?;
     let mut all_provided = true;
     println!("imports:");
     for i in module.imports() {
-        let ok = wasi.imports().exists(i.module(), i.name());
+        let ok = provided.exists(i.module(), i.name());
         all_provided &= ok;
         println!(
             "  {} {}.{} ({})",

@@ -1,0 +1,186 @@
+//! The testdata case runner shared by every import set's tests: reads
+//! `testdata/<subdir>/**/<case>.case` with its expected `<case>.stdout` and
+//! `<case>.exit` (format: testdata/README.md) and runs cases through the
+//! CLI binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// One `.case` file and its expectations.
+pub struct Case {
+    pub name: String,
+    pub wasm: PathBuf,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub dirs: Vec<(PathBuf, String)>,
+    pub stdin: Option<PathBuf>,
+    pub stdout: Vec<u8>,
+    pub exit: u32,
+}
+
+pub fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+pub fn cases(subdir: &str) -> Vec<Case> {
+    let mut out = Vec::new();
+    let root = testdata().join(subdir);
+    let mut programs: Vec<PathBuf> = Vec::new();
+    // A program directory holds `*.case` files; others group programs.
+    let mut stack = vec![root.clone()];
+    while let Some(d) = stack.pop() {
+        let entries: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        if entries.iter().any(|p| p.extension().is_some_and(|e| e == "case")) {
+            programs.push(d);
+        } else {
+            stack.extend(entries.into_iter().filter(|p| p.is_dir() && !p.ends_with("fixture")));
+        }
+    }
+    programs.sort();
+    for dir in programs {
+        let prog = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let wasm = dir.join(format!("{prog}.wasm"));
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "case")) {
+            let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
+            let mut c = Case {
+                name: format!("{}/{stem}", dir.strip_prefix(&root).unwrap().display()),
+                wasm: wasm.clone(),
+                args: vec![],
+                env: vec![],
+                dirs: vec![],
+                stdin: None,
+                stdout: std::fs::read(dir.join(format!("{stem}.stdout"))).unwrap(),
+                exit: std::fs::read_to_string(dir.join(format!("{stem}.exit")))
+                    .unwrap()
+                    .trim()
+                    .parse()
+                    .unwrap(),
+            };
+            for line in std::fs::read_to_string(f).unwrap().lines() {
+                let t = line.trim_start();
+                if t.is_empty() || t.starts_with('#') {
+                    continue;
+                }
+                let (key, value) = t.split_once(' ').unwrap_or((t, ""));
+                match key {
+                    "arg" => c.args.push(value.to_string()),
+                    "env" => {
+                        let (n, v) = value.split_once('=').unwrap();
+                        c.env.push((n.into(), v.into()));
+                    }
+                    "dir" => {
+                        let (h, g) = value.split_once("::").unwrap();
+                        c.dirs.push((dir.join(h), g.into()));
+                    }
+                    "stdin" => c.stdin = Some(dir.join(value)),
+                    other => panic!("{}: unknown case key {other:?}", f.display()),
+                }
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Fresh copies of the case's fixtures: (temp dir guard, host path, guest path).
+pub fn fixtures(c: &Case) -> Vec<(tempfile::TempDir, PathBuf, String)> {
+    c.dirs
+        .iter()
+        .map(|(src, guest)| {
+            let t = tempfile::tempdir().unwrap();
+            let host = t.path().join("mnt");
+            copy_dir(src, &host);
+            (t, host, guest.clone())
+        })
+        .collect()
+}
+
+pub fn show(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+pub fn check(failures: &mut Vec<String>, c: &Case, how: &str, stdout: &[u8], exit: Option<u32>) {
+    if stdout != c.stdout.as_slice() || exit != Some(c.exit) {
+        failures.push(format!(
+            "{} via {how}: exit {:?} (want {})\n--- got stdout\n{}--- want stdout\n{}",
+            c.name,
+            exit,
+            c.exit,
+            show(stdout),
+            show(&c.stdout)
+        ));
+    }
+}
+
+pub fn report(failures: Vec<String>, ran: usize, at_least: usize) {
+    // The suite must actually exercise the programs, all of them.
+    assert!(
+        ran >= at_least,
+        "only {ran} testdata cases found, expected at least {at_least}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases failed:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Runs `c` through the `wasmer-imports` binary: `run`, one `--dir` per
+/// fixture, `--env` per variable, `extra` flags, then the file and its
+/// arguments after `--`, with an empty environment. Returns (stdout,
+/// stderr, exit code).
+pub fn run_cli(c: &Case, extra: &[&str]) -> (Vec<u8>, Vec<u8>, Option<u32>) {
+    let mounts = fixtures(c);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasmer-imports"));
+    cmd.arg("run");
+    for (_, host, guest) in &mounts {
+        cmd.arg("--dir").arg(format!("{}::{guest}", host.display()));
+    }
+    for (n, v) in &c.env {
+        cmd.arg("--env").arg(format!("{n}={v}"));
+    }
+    cmd.args(extra);
+    cmd.arg(&c.wasm).arg("--").args(&c.args);
+    cmd.env_clear();
+    cmd.stdin(match &c.stdin {
+        Some(p) => Stdio::from(std::fs::File::open(p).unwrap()),
+        None => Stdio::null(),
+    });
+    let out = cmd.output().unwrap();
+    (out.stdout, out.stderr, out.status.code().map(|c| c as u32))
+}
+
+/// Checks every case of `testdata/<subdir>` through the CLI.
+pub fn check_all_through_cli(subdir: &str, at_least: usize) {
+    let all = cases(subdir);
+    let mut failures = Vec::new();
+    for c in &all {
+        let (stdout, stderr, exit) = run_cli(c, &[]);
+        check(&mut failures, c, "the CLI", &stdout, exit);
+        if exit != Some(c.exit) && !stderr.is_empty() {
+            failures.push(format!("{} stderr: {}", c.name, show(&stderr)));
+        }
+    }
+    report(failures, all.len(), at_least);
+}
