@@ -1,3 +1,8 @@
+// NOTE TO ENGINEERS WORKING IN PARALLEL (temporary; the lead removes it):
+// read /tmp/preamble.md before editing: which files are yours, no commits
+// (the lead commits), build/test only your own packages (never
+// --workspace, never `cargo fmt --all`), and report by 02:45 UTC.
+
 //! `wasmer-imports run` and `inspect`.
 
 use crate::detect::{detect, Toolchain};
@@ -24,11 +29,32 @@ pub struct RunArgs {
     /// host's value. Repeatable.
     #[arg(long = "env", value_name = "NAME=VALUE")]
     envs: Vec<String>,
-    /// The module to run.
-    file: PathBuf,
-    /// Arguments for the guest (argv[1..]); `--` first is accepted.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// The module to run, then the guest's arguments (argv[1..]).
+    /// Everything after the file belongs to the guest, flags included, as
+    /// with wasmtime; a `--` right after the file is dropped.
+    #[arg(
+        value_name = "FILE.wasm [ARGS]",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    command: Vec<String>,
+}
+
+impl RunArgs {
+    /// The module's path.
+    pub fn file(&self) -> PathBuf {
+        PathBuf::from(&self.command[0])
+    }
+
+    /// The guest's arguments after argv[0].
+    pub fn guest_args(&self) -> &[String] {
+        let rest = &self.command[1..];
+        match rest.first().map(String::as_str) {
+            Some("--") => &rest[1..],
+            _ => rest,
+        }
+    }
 }
 
 /// What went wrong before or around the guest, with the exit status to
@@ -119,15 +145,12 @@ fn mount(spec: &str) -> Result<(String, Box<dyn imports::fs::FileSystem>), CliEr
 }
 
 fn config(args: &RunArgs) -> Result<ModuleConfig, CliError> {
-    let name = args
-        .file
+    let file = args.file();
+    let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| args.file.display().to_string());
-    let mut guest_args = args.args.as_slice();
-    if guest_args.first().map(String::as_str) == Some("--") {
-        guest_args = &guest_args[1..];
-    }
+        .unwrap_or_else(|| file.display().to_string());
+    let guest_args = args.guest_args();
     let mut cfg = ModuleConfig::new()
         .arg(name)
         .args(guest_args.iter().cloned())
@@ -220,10 +243,11 @@ pub fn finish(result: Result<(), wasmer::RuntimeError>) -> ExitCode {
 
 /// `wasmer-imports run`.
 pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
-    let (mut store, module) = load(&args.file)?;
+    let file = args.file();
+    let (mut store, module) = load(&file)?;
     let config = config(&args)?;
     match detect(&module) {
-        Toolchain::Wasi | Toolchain::None => crate::wasi::run(&mut store, &module, config, &args.file),
+        Toolchain::Wasi | Toolchain::None => crate::wasi::run(&mut store, &module, config, &file),
         other => Err(unsupported(other)),
     }
 }
