@@ -247,7 +247,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let (mut store, module) = load(&file)?;
     let config = config(&args)?;
     match detect(&module) {
-        Toolchain::Wasi | Toolchain::None => crate::wasi::run(&mut store, &module, config, &file),
+        Toolchain::Wasi | Toolchain::WasiPreview0 | Toolchain::None => {
+            crate::wasi::run(&mut store, &module, config, &file)
+        }
         other => Err(unsupported(other)),
     }
 }

@@ -33,6 +33,7 @@ pub mod environ;
 pub mod fs;
 pub mod path;
 pub mod poll;
+pub mod preview0;
 pub mod proc;
 pub mod random;
 pub mod sched;
@@ -176,11 +177,14 @@ pub struct Wasi {
 }
 
 /// Defines the WASI preview1 functions on `store` for a guest whose world
-/// is `host`, under the module name `wasi_snapshot_preview1`.
+/// is `host`, under the module name `wasi_snapshot_preview1`, and the
+/// preview0 functions under `wasi_unstable` (see [`preview0`]).
 pub fn instantiate(store: &mut impl AsStoreMut, host: Host) -> Wasi {
     let env = FunctionEnv::new(store, host);
     let mut imports = Imports::new();
-    imports.register_namespace(MODULE, exports(store, &env));
+    let preview1 = exports(store, &env);
+    imports.register_namespace(preview0::MODULE, preview0::exports(store, &env, &preview1));
+    imports.register_namespace(MODULE, preview1);
     Wasi { env, imports }
 }
 

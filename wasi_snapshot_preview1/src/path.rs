@@ -74,11 +74,23 @@ pub fn path_filestat_get<S: AsHost>(
     buf: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
-        let follow = flags & LOOKUP_SYMLINK_FOLLOW != 0;
-        let (fs, r) = lookup(s.host_mut(), mem, fd, Rights::PATH_FILESTAT_GET, path, path_len, follow)?;
-        let st = fs.stat(&r.path)?;
+        let st = stat_at(s.host_mut(), mem, fd, flags, path, path_len)?;
         crate::types::write_filestat(mem, buf, &st)
     })
+}
+
+/// The attributes `path_filestat_get` reports.
+pub(crate) fn stat_at(
+    host: &mut Host,
+    mem: &GuestMemory<'_>,
+    fd: u32,
+    flags: u32,
+    path: u32,
+    path_len: u32,
+) -> Result<imports::fs::Stat, Errno> {
+    let follow = flags & LOOKUP_SYMLINK_FOLLOW != 0;
+    let (fs, r) = lookup(host, mem, fd, Rights::PATH_FILESTAT_GET, path, path_len, follow)?;
+    fs.stat(&r.path)
 }
 
 /// `path_filestat_set_times(fd, flags, path, atim, mtim, fst_flags)`:

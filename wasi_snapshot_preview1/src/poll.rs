@@ -1,7 +1,7 @@
 //! `poll_oneoff`: waiting for clocks and descriptor readiness.
 
 use crate::clock::now;
-use crate::types::{clockid, eventtype, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME, SUBSCRIPTION_SIZE};
+use crate::types::{clockid, eventtype, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME};
 use imports::descriptor::{Descriptor, Rights};
 use imports::{with_memory, AsHost, Errno, GuestMemory, Host};
 use wasmer::FunctionEnvMut;
@@ -9,6 +9,19 @@ use wasmer::FunctionEnvMut;
 /// How long to wait between readiness checks when a descriptor is not
 /// ready and no clock fires sooner.
 const RECHECK_NS: u64 = 1_000_000;
+
+/// Where a `subscription`'s clock fields sit: preview0 has an extra
+/// `identifier` before them.
+pub(crate) struct SubscriptionLayout {
+    /// Size of one `subscription`.
+    pub size: u32,
+    /// Offset of `subscription_clock::id` (the clock fields follow it at
+    /// +8 `timeout`, +24 `flags`).
+    pub clock_id: u32,
+}
+
+/// preview1's layout (48 bytes).
+pub(crate) const PREVIEW1: SubscriptionLayout = SubscriptionLayout { size: 48, clock_id: 16 };
 
 /// One subscription, as read from guest memory.
 enum Sub {
@@ -20,14 +33,20 @@ enum Sub {
     Fd { fd: u32, write: bool },
 }
 
-fn read_sub(host: &Host, mem: &GuestMemory<'_>, at: u32, start: u64) -> Result<(u64, Sub), Errno> {
+fn read_sub(
+    host: &Host,
+    mem: &GuestMemory<'_>,
+    layout: &SubscriptionLayout,
+    at: u32,
+    start: u64,
+) -> Result<(u64, Sub), Errno> {
     let userdata = mem.read_u64(at)?;
     let tag = mem.read_u8(at + 8)?;
     let sub = match tag {
         eventtype::CLOCK => {
-            let id = mem.read_u32(at + 16)?;
-            let timeout = mem.read_u64(at + 24)?;
-            let flags = mem.read_u16(at + 40)?;
+            let id = mem.read_u32(at + layout.clock_id)?;
+            let timeout = mem.read_u64(at + layout.clock_id + 8)?;
+            let flags = mem.read_u16(at + layout.clock_id + 24)?;
             let abs = flags & SUBSCRIPTION_CLOCK_ABSTIME != 0;
             match id {
                 clockid::REALTIME | clockid::MONOTONIC => {
@@ -117,7 +136,19 @@ fn write_event(
 /// block). Errors: `EINVAL` (no subscriptions, unknown event type),
 /// `EFAULT`.
 pub fn poll_oneoff<S: AsHost>(
+    ctx: FunctionEnvMut<'_, S>,
+    subscriptions: u32,
+    events: u32,
+    nsubscriptions: u32,
+    nevents: u32,
+) -> Result<(), Errno> {
+    poll(ctx, &PREVIEW1, subscriptions, events, nsubscriptions, nevents)
+}
+
+/// `poll_oneoff` for a given subscription layout.
+pub(crate) fn poll<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>,
+    layout: &SubscriptionLayout,
     subscriptions: u32,
     events: u32,
     nsubscriptions: u32,
@@ -130,7 +161,7 @@ pub fn poll_oneoff<S: AsHost>(
         let h = s.host_mut();
         mem.slice(
             subscriptions,
-            nsubscriptions.checked_mul(SUBSCRIPTION_SIZE).ok_or(Errno::Fault)?,
+            nsubscriptions.checked_mul(layout.size).ok_or(Errno::Fault)?,
         )?;
         mem.slice(events, nsubscriptions.checked_mul(EVENT_SIZE).ok_or(Errno::Fault)?)?;
         mem.write_u32(nevents, 0)?;
@@ -142,7 +173,7 @@ pub fn poll_oneoff<S: AsHost>(
             let mut next: Option<u64> = None;
             let mut waiting_on_fd = false;
             for i in 0..nsubscriptions {
-                let (_, sub) = read_sub(h, mem, subscriptions + i * SUBSCRIPTION_SIZE, start)?;
+                let (_, sub) = read_sub(h, mem, layout, subscriptions + i * layout.size, start)?;
                 match sub {
                     Sub::Clock { deadline } if deadline <= now => fired = true,
                     Sub::Clock { deadline } => next = Some(next.map_or(deadline, |n| n.min(deadline))),
@@ -166,7 +197,7 @@ pub fn poll_oneoff<S: AsHost>(
             let now = h.nanotime.nanotime();
             let mut n = 0u32;
             for i in 0..nsubscriptions {
-                let (userdata, sub) = read_sub(h, mem, subscriptions + i * SUBSCRIPTION_SIZE, start)?;
+                let (userdata, sub) = read_sub(h, mem, layout, subscriptions + i * layout.size, start)?;
                 let out = events + n * EVENT_SIZE;
                 match sub {
                     Sub::Clock { deadline } if deadline <= now => {

@@ -106,8 +106,6 @@ pub const FDSTAT_SIZE: u32 = 24;
 pub const FILESTAT_SIZE: u32 = 64;
 /// Size of a `dirent` header (the name follows it).
 pub const DIRENT_SIZE: usize = 24;
-/// Size of `subscription`.
-pub const SUBSCRIPTION_SIZE: u32 = 48;
 /// Size of `event`.
 pub const EVENT_SIZE: u32 = 32;
 

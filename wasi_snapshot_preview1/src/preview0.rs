@@ -1,0 +1,122 @@
+//! WASI preview0 (`wasi_unstable`), used by older Rust and C toolchains.
+//!
+//! preview0 is preview1 with three layout differences
+//! (`phases/old/snapshot_0/witx/typenames.witx` in WebAssembly/WASI):
+//! `filestat::nlink` is a `u32` (`linkcount`), `whence` is numbered
+//! `cur`=0, `end`=1, `set`=2, and `subscription_clock` starts with an
+//! `identifier` field. The functions that see those types are redefined
+//! here; every other function is preview1's own (the same `Function`
+//! handles, registered under both module names), so a fix lands once.
+
+use crate::fs::{fd_seek, fd_stat};
+use crate::poll::{poll, SubscriptionLayout};
+use crate::types::{filetype, whence};
+use imports::fs::Stat;
+use imports::{with_memory, AsHost, Errno, GuestMemory};
+use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut};
+
+/// The module name preview0 guests import from.
+pub const MODULE: &str = "wasi_unstable";
+
+/// Size of preview0's `filestat`.
+pub const FILESTAT_SIZE: u32 = 56;
+
+/// preview0's `subscription` (56 bytes, clock fields after `identifier`).
+const LAYOUT: SubscriptionLayout = SubscriptionLayout { size: 56, clock_id: 24 };
+
+/// Writes a preview0 `filestat` at `ptr` (`nlink` saturates at `u32::MAX`).
+fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), Errno> {
+    let b = mem.slice_mut(ptr, FILESTAT_SIZE)?;
+    b.fill(0);
+    b[0..8].copy_from_slice(&st.dev.to_le_bytes());
+    b[8..16].copy_from_slice(&st.ino.to_le_bytes());
+    b[16] = filetype(st.filetype);
+    b[20..24].copy_from_slice(&u32::try_from(st.nlink).unwrap_or(u32::MAX).to_le_bytes());
+    b[24..32].copy_from_slice(&st.size.to_le_bytes());
+    b[32..40].copy_from_slice(&st.atim.to_le_bytes());
+    b[40..48].copy_from_slice(&st.mtim.to_le_bytes());
+    b[48..56].copy_from_slice(&st.ctim.to_le_bytes());
+    Ok(())
+}
+
+/// preview0 `fd_filestat_get(fd) -> filestat` (56-byte layout). Errors
+/// as preview1's.
+pub fn fd_filestat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let st = fd_stat(&mut s.host_mut().fds, fd)?;
+        write_filestat(mem, buf, &st)
+    })
+}
+
+/// preview0 `path_filestat_get(fd, flags, path) -> filestat` (56-byte
+/// layout). Errors as preview1's.
+pub fn path_filestat_get<S: AsHost>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    flags: u32,
+    path: u32,
+    path_len: u32,
+    buf: u32,
+) -> Result<(), Errno> {
+    with_memory(&mut ctx, |s, mem| {
+        let st = crate::path::stat_at(s.host_mut(), mem, fd, flags, path, path_len)?;
+        write_filestat(mem, buf, &st)
+    })
+}
+
+/// preview0 `fd_seek(fd, offset, whence)` with preview0's whence
+/// numbering (0 cur, 1 end, 2 set). Errors as preview1's; an unknown
+/// whence is `EINVAL`.
+pub fn fd_seek0<S: AsHost>(
+    ctx: FunctionEnvMut<'_, S>,
+    fd: u32,
+    offset: u64,
+    w: u32,
+    newoffset: u32,
+) -> Result<(), Errno> {
+    let w = match w {
+        0 => whence::CUR,
+        1 => whence::END,
+        2 => whence::SET,
+        _ => return Err(Errno::Inval),
+    };
+    fd_seek(ctx, fd, offset, w, newoffset)
+}
+
+/// preview0 `poll_oneoff` (56-byte subscriptions). Errors as preview1's.
+pub fn poll_oneoff<S: AsHost>(
+    ctx: FunctionEnvMut<'_, S>,
+    subscriptions: u32,
+    events: u32,
+    nsubscriptions: u32,
+    nevents: u32,
+) -> Result<(), Errno> {
+    poll(ctx, &LAYOUT, subscriptions, events, nsubscriptions, nevents)
+}
+
+/// preview0's functions: `preview1` (the export set [`crate::exports`]
+/// built) with the four whose layouts differ replaced, and without
+/// `sock_accept`, which preview0 does not have.
+pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, preview1: &Exports) -> Exports {
+    let mut e = Exports::new();
+    for (name, ext) in preview1.iter() {
+        if name != "sock_accept" {
+            e.insert(name.clone(), ext.clone());
+        }
+    }
+    macro_rules! replace {
+        ($($name:literal => $f:ident ( $($arg:ident : $ty:ty),* );)*) => {$(
+            e.insert($name, Function::new_typed_with_env(store, env,
+                |ctx: FunctionEnvMut<'_, S>, $($arg: $ty),*| -> i32 {
+                    match $f(ctx, $($arg),*) { Ok(()) => 0, Err(e) => i32::from(e as u16) }
+                }));
+        )*};
+    }
+    replace! {
+        "fd_filestat_get" => fd_filestat_get(fd: u32, buf: u32);
+        "path_filestat_get" => path_filestat_get(fd: u32, flags: u32, path: u32, path_len: u32, buf: u32);
+        "fd_seek" => fd_seek0(fd: u32, offset: u64, whence: u32, newoffset: u32);
+        "poll_oneoff" => poll_oneoff(subscriptions: u32, events: u32, nsubscriptions: u32, nevents: u32);
+    }
+    e
+}
