@@ -96,9 +96,14 @@ fn fd_ready(host: &mut Host, fd: u32, write: bool) -> Result<Option<u64>, Errno>
     match host.fds.get_mut(fd)? {
         Descriptor::File(f) => {
             f.rights.require(Rights::POLL_FD_READWRITE)?;
+            // Waiting to read a write-only descriptor (or the reverse) would
+            // wait forever: it fires at once with EBADF, as read/write would.
+            let access = if write { Rights::FD_WRITE } else { Rights::FD_READ };
+            if !f.rights.contains(access) {
+                return Err(Errno::Badf);
+            }
             if write {
-                let ok = f.rights.contains(Rights::FD_WRITE) && f.file.is_writable();
-                Ok(ok.then_some(0))
+                Ok(f.file.is_writable().then_some(0))
             } else {
                 f.file.bytes_readable()
             }

@@ -4,7 +4,19 @@
 #![allow(dead_code)]
 
 use imports::{Errno, ExitCode, ModuleConfig};
-use wasmer::{Instance, Module, RuntimeError, Store, Value};
+use std::sync::OnceLock;
+use wasmer::{Engine, Instance, Module, RuntimeError, Store, Value};
+
+/// The guest compiled once per test binary; each `Guest` gets its own
+/// store on the same engine.
+fn compiled() -> &'static (Engine, Module) {
+    static COMPILED: OnceLock<(Engine, Module)> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let engine = Engine::default();
+        let module = Module::new(&engine, wat()).expect("generated WAT compiles");
+        (engine, module)
+    })
+}
 
 /// (name, parameter types, returns an errno).
 pub const FUNCS: &[(&str, &str, bool)] = &[
@@ -99,10 +111,10 @@ impl From<u32> for A {
 
 impl Guest {
     pub fn new(cfg: ModuleConfig) -> Guest {
-        let mut store = Store::default();
-        let module = Module::new(&store, wat()).expect("generated WAT compiles");
+        let (engine, module) = compiled();
+        let mut store = Store::new(engine.clone());
         let wasi = wasi_snapshot_preview1::instantiate(&mut store, cfg.build().unwrap());
-        let instance = Instance::new(&mut store, &module, wasi.imports()).unwrap();
+        let instance = Instance::new(&mut store, module, wasi.imports()).unwrap();
         wasi.bind(&mut store, &instance).unwrap();
         Guest { store, instance }
     }
