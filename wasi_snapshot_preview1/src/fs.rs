@@ -26,6 +26,17 @@ pub(crate) fn io_file(fds: &mut Descriptors, fd: u32, right: Rights) -> Result<&
     })
 }
 
+/// Checks a positioned operation (`fd_seek`, `fd_tell`, `fd_pread`,
+/// `fd_pwrite`) may run on `f`: a stream (stdio, pipe, socket) has no
+/// position, which is `ESPIPE` as POSIX says and toolchains expect (Zig
+/// falls back to streaming writes on it), not a missing right.
+fn seekable(f: &OpenFile, right: Rights) -> Result<(), Errno> {
+    match f.filetype {
+        FileType::RegularFile | FileType::BlockDevice => f.rights.require(right),
+        _ => Err(Errno::Spipe),
+    }
+}
+
 /// Reads a `SetTime` pair from `fst_flags`. Both a time and "now" for the
 /// same stamp, or unknown bits: `EINVAL`.
 pub(crate) fn set_times(atim: u64, mtim: u64, flags: u32) -> Result<(SetTime, SetTime), Errno> {
@@ -285,7 +296,7 @@ pub fn fd_pread<S: AsHost>(
     }
     with_memory(&mut ctx, |s, mem| {
         let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_READ)?;
-        f.rights.require(Rights::FD_SEEK)?;
+        seekable(f, Rights::FD_SEEK)?;
         let mut at = offset;
         let n = mem.scatter(iovs, iovs_len, |bufs| {
             let n = f.file.pread(bufs, at)?;
@@ -312,7 +323,7 @@ pub fn fd_pwrite<S: AsHost>(
     }
     with_memory(&mut ctx, |s, mem| {
         let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_WRITE)?;
-        f.rights.require(Rights::FD_SEEK)?;
+        seekable(f, Rights::FD_SEEK)?;
         let mut at = offset;
         let n = mem.gather(iovs, iovs_len, |bufs| {
             let n = f.file.pwrite(bufs, at)?;
@@ -484,7 +495,8 @@ pub fn fd_seek<S: AsHost>(
         Rights::FD_SEEK
     };
     with_memory(&mut ctx, |s, mem| {
-        let f = s.host_mut().fds.file_or(fd, needed, Errno::Badf)?;
+        let f = s.host_mut().fds.file_or(fd, Rights::NONE, Errno::Badf)?;
+        seekable(f, needed)?;
         let at = f.file.seek(pos)?;
         mem.write_u64(newoffset, at)
     })
@@ -494,7 +506,8 @@ pub fn fd_seek<S: AsHost>(
 /// `ENOTCAPABLE` (no `FD_TELL`), `ESPIPE`, `EFAULT`.
 pub fn fd_tell<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u32) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
-        let f = s.host_mut().fds.file_or(fd, Rights::FD_TELL, Errno::Badf)?;
+        let f = s.host_mut().fds.file_or(fd, Rights::NONE, Errno::Badf)?;
+        seekable(f, Rights::FD_TELL)?;
         let at = f.file.seek(SeekFrom::Current(0))?;
         mem.write_u64(offset, at)
     })

@@ -283,10 +283,20 @@ fn seek_tell_pread_pwrite_and_sizes() {
             g.call("fd_advise", &[fd.into(), A::J(0), A::J(10), 1.into()]),
             Errno::Success
         );
-        // A directory has no FD_SEEK right.
+        // A directory cannot seek; a stream has no position.
         assert_eq!(
             g.call("fd_seek", &[3.into(), A::J(0), 0.into(), 0x10.into()]),
-            Errno::Notcapable
+            Errno::Badf
+        );
+        assert_eq!(
+            g.call("fd_seek", &[1.into(), A::J(0), 0.into(), 0x10.into()]),
+            Errno::Spipe
+        );
+        assert_eq!(g.call("fd_tell", &[1.into(), 0x10.into()]), Errno::Spipe);
+        g.iovec(0x910, 0x900, 2);
+        assert_eq!(
+            g.call("fd_pwrite", &[1.into(), 0x910.into(), 1.into(), A::J(0), 0x920.into()]),
+            Errno::Spipe
         );
         assert_eq!(g.call("fd_sync", &[fd.into()]), Errno::Success);
         assert_eq!(g.call("fd_datasync", &[fd.into()]), Errno::Success);
