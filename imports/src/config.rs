@@ -75,6 +75,7 @@ pub struct ModuleConfig {
     nanosleep: Arc<dyn Nanosleep>,
     cputime: Arc<dyn CpuTime>,
     random: Option<Random>,
+    log: crate::log::LogScopes,
 }
 
 impl fmt::Debug for ModuleConfig {
@@ -110,6 +111,7 @@ impl ModuleConfig {
             nanosleep: clock.clone(),
             cputime: clock,
             random: None,
+            log: crate::log::LogScopes::NONE,
         }
     }
 
@@ -230,6 +232,13 @@ impl ModuleConfig {
         self
     }
 
+    /// Logs the host calls in `scopes` through `tracing` (see
+    /// [`crate::log`]).
+    pub fn host_logging(mut self, scopes: crate::log::LogScopes) -> Self {
+        self.log = scopes;
+        self
+    }
+
     /// Deterministic mode: a [`FakeClock`] for every clock and sleep, and
     /// random bytes seeded with `seed`, so that two runs of a guest see the
     /// same times and random values.
@@ -303,6 +312,7 @@ impl ModuleConfig {
             cputime: self.cputime,
             random: self.random.unwrap_or_else(random::os),
             memory: None,
+            log: self.log,
         })
     }
 }

@@ -32,6 +32,8 @@ pub struct Host {
     pub random: Random,
     /// The guest's memory, once bound after instantiation.
     pub memory: Option<wasmer::Memory>,
+    /// Which host calls are logged (see [`crate::log`]).
+    pub log: crate::log::LogScopes,
 }
 
 impl fmt::Debug for Host {

@@ -22,6 +22,7 @@ pub mod errno;
 pub mod exit;
 pub mod fs;
 pub mod host;
+pub mod log;
 pub mod memory;
 pub mod mount;
 pub mod random;

@@ -40,6 +40,7 @@ pub mod sched;
 pub mod sock;
 pub mod types;
 
+use imports::log::LogScopes;
 use imports::{AsHost, Errno, ExitCode, Host, ModuleConfig};
 use thiserror::Error;
 use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError};
@@ -90,23 +91,74 @@ impl Outcome for Result<Errno, RuntimeError> {
     }
 }
 
+/// How a logged argument is shown: `val` a number, `str(len)` the guest
+/// string at this pointer with that length, `out32`/`out64` a result the
+/// call writes there.
+macro_rules! log_arg {
+    ($v:ident) => {
+        imports::log::Arg::Value($v as u64)
+    };
+    ($v:ident, str($len:ident)) => {
+        imports::log::Arg::Str($v, $len)
+    };
+    ($v:ident, out32) => {
+        imports::log::Arg::Out32($v)
+    };
+    ($v:ident, out64) => {
+        imports::log::Arg::Out64($v)
+    };
+}
+
 /// Defines each listed host function as a typed wasmer function returning
-/// an errno, so each function's body is only its logic.
+/// an errno, so each function's body is only its logic. Each declares its
+/// logging scope and, after `=`, how an argument is logged (see
+/// [`log_arg`]); with its scope off, a call costs one extra branch.
 macro_rules! define_functions {
-    ($store:ident, $env:ident, $exports:ident, $S:ty; $( $sub:ident :: $name:ident ( $($arg:ident : $ty:ty),* ) ;)*) => {
+    ($store:ident, $env:ident, $exports:ident, $S:ty;
+     $( $sub:ident :: $name:ident [$scope:ident] ( $($arg:ident : $ty:ty $(= $kind:ident $(($len:ident))?)?),* ) ;)*) => {
         $(
             $exports.insert(
                 stringify!($name),
                 Function::new_typed_with_env(
                     $store,
                     $env,
-                    |ctx: FunctionEnvMut<'_, $S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
-                        Outcome::into_wasm($sub::$name(ctx, $($arg),*))
+                    |mut ctx: FunctionEnvMut<'_, $S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
+                        if !ctx.data().host().log.contains(LogScopes::$scope) {
+                            return Outcome::into_wasm($sub::$name(ctx, $($arg),*));
+                        }
+                        let args = [$((stringify!($arg), log_arg!($arg $(, $kind $(($len))?)?))),*];
+                        log_around(&mut ctx, stringify!($name), &args, |ctx| Outcome::into_wasm($sub::$name(ctx, $($arg),*)))
                     },
                 ),
             );
         )*
     };
+}
+
+/// Logs a call and its result around `call`.
+fn log_around<S: AsHost>(
+    ctx: &mut FunctionEnvMut<'_, S>,
+    name: &str,
+    args: &[(&str, imports::log::Arg)],
+    call: impl FnOnce(FunctionEnvMut<'_, S>) -> Result<i32, RuntimeError>,
+) -> Result<i32, RuntimeError> {
+    let _ = imports::with_memory(ctx, |_, mem| {
+        imports::log::call(MODULE, name, args, Some(mem));
+        Ok(())
+    });
+    let r = call(ctx.as_mut());
+    let errno = match &r {
+        Ok(n) => Errno::from_wasi(*n as u16),
+        Err(_) => None,
+    };
+    let logged = imports::with_memory(ctx, |_, mem| {
+        imports::log::result(args, errno, Some(mem));
+        Ok(())
+    });
+    if logged.is_err() {
+        imports::log::result(args, errno, None);
+    }
+    r
 }
 
 /// The 46 preview1 functions, defined on `store` over the environment
@@ -115,56 +167,66 @@ macro_rules! define_functions {
 pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Exports {
     let mut e = Exports::new();
     define_functions! { store, env, e, S;
-        args::args_get(argv: u32, argv_buf: u32);
-        args::args_sizes_get(argc: u32, argv_buf_size: u32);
-        environ::environ_get(environ: u32, environ_buf: u32);
-        environ::environ_sizes_get(count: u32, buf_size: u32);
-        clock::clock_res_get(id: u32, resolution: u32);
-        clock::clock_time_get(id: u32, precision: u64, time: u32);
-        fs::fd_advise(fd: u32, offset: u64, len: u64, advice: u32);
-        fs::fd_allocate(fd: u32, offset: u64, len: u64);
-        fs::fd_close(fd: u32);
-        fs::fd_datasync(fd: u32);
-        fs::fd_fdstat_get(fd: u32, stat: u32);
-        fs::fd_fdstat_set_flags(fd: u32, flags: u32);
-        fs::fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64);
-        fs::fd_filestat_get(fd: u32, buf: u32);
-        fs::fd_filestat_set_size(fd: u32, size: u64);
-        fs::fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, fst_flags: u32);
-        fs::fd_pread(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32);
-        fs::fd_prestat_get(fd: u32, buf: u32);
-        fs::fd_prestat_dir_name(fd: u32, path: u32, path_len: u32);
-        fs::fd_pwrite(fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32);
-        fs::fd_read(fd: u32, iovs: u32, iovs_len: u32, nread: u32);
-        fs::fd_readdir(fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32);
-        fs::fd_renumber(fd: u32, to: u32);
-        fs::fd_seek(fd: u32, offset: u64, whence: u32, newoffset: u32);
-        fs::fd_sync(fd: u32);
-        fs::fd_tell(fd: u32, offset: u32);
-        fs::fd_write(fd: u32, iovs: u32, iovs_len: u32, nwritten: u32);
-        path::path_create_directory(fd: u32, path: u32, path_len: u32);
-        path::path_filestat_get(fd: u32, flags: u32, path: u32, path_len: u32, buf: u32);
-        path::path_filestat_set_times(fd: u32, flags: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst_flags: u32);
-        path::path_link(old_fd: u32, old_flags: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32);
-        path::path_open(fd: u32, dirflags: u32, path: u32, path_len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, opened_fd: u32);
-        path::path_readlink(fd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32);
-        path::path_remove_directory(fd: u32, path: u32, path_len: u32);
-        path::path_rename(fd: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32, new_path_len: u32);
-        path::path_symlink(old_path: u32, old_path_len: u32, fd: u32, new_path: u32, new_path_len: u32);
-        path::path_unlink_file(fd: u32, path: u32, path_len: u32);
-        poll::poll_oneoff(subscriptions: u32, events: u32, nsubscriptions: u32, nevents: u32);
-        proc::proc_raise(sig: u32);
-        random::random_get(buf: u32, buf_len: u32);
-        sched::sched_yield();
-        sock::sock_accept(fd: u32, flags: u32, new_fd: u32);
-        sock::sock_recv(fd: u32, ri_data: u32, ri_data_len: u32, ri_flags: u32, ro_datalen: u32, ro_flags: u32);
-        sock::sock_send(fd: u32, si_data: u32, si_data_len: u32, si_flags: u32, so_datalen: u32);
-        sock::sock_shutdown(fd: u32, how: u32);
+        args::args_get[PROC](argv: u32, argv_buf: u32);
+        args::args_sizes_get[PROC](argc: u32 = out32, argv_buf_size: u32 = out32);
+        environ::environ_get[PROC](environ: u32, environ_buf: u32);
+        environ::environ_sizes_get[PROC](count: u32 = out32, buf_size: u32 = out32);
+        clock::clock_res_get[CLOCK](id: u32, resolution: u32 = out64);
+        clock::clock_time_get[CLOCK](id: u32, precision: u64, time: u32 = out64);
+        fs::fd_advise[FILESYSTEM](fd: u32, offset: u64, len: u64, advice: u32);
+        fs::fd_allocate[FILESYSTEM](fd: u32, offset: u64, len: u64);
+        fs::fd_close[FILESYSTEM](fd: u32);
+        fs::fd_datasync[FILESYSTEM](fd: u32);
+        fs::fd_fdstat_get[FILESYSTEM](fd: u32, stat: u32);
+        fs::fd_fdstat_set_flags[FILESYSTEM](fd: u32, flags: u32);
+        fs::fd_fdstat_set_rights[FILESYSTEM](fd: u32, base: u64, inheriting: u64);
+        fs::fd_filestat_get[FILESYSTEM](fd: u32, buf: u32);
+        fs::fd_filestat_set_size[FILESYSTEM](fd: u32, size: u64);
+        fs::fd_filestat_set_times[FILESYSTEM](fd: u32, atim: u64, mtim: u64, fst_flags: u32);
+        fs::fd_pread[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32 = out32);
+        fs::fd_prestat_get[FILESYSTEM](fd: u32, buf: u32);
+        fs::fd_prestat_dir_name[FILESYSTEM](fd: u32, path: u32, path_len: u32);
+        fs::fd_pwrite[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32 = out32);
+        fs::fd_read[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, nread: u32 = out32);
+        fs::fd_readdir[FILESYSTEM](fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32 = out32);
+        fs::fd_renumber[FILESYSTEM](fd: u32, to: u32);
+        fs::fd_seek[FILESYSTEM](fd: u32, offset: u64, whence: u32, newoffset: u32 = out64);
+        fs::fd_sync[FILESYSTEM](fd: u32);
+        fs::fd_tell[FILESYSTEM](fd: u32, offset: u32 = out64);
+        fs::fd_write[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, nwritten: u32 = out32);
+        path::path_create_directory[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32);
+        path::path_filestat_get[FILESYSTEM](fd: u32, flags: u32, path: u32 = str(path_len), path_len: u32, buf: u32);
+        path::path_filestat_set_times[FILESYSTEM](fd: u32, flags: u32, path: u32 = str(path_len), path_len: u32, atim: u64, mtim: u64, fst_flags: u32);
+        path::path_link[FILESYSTEM](old_fd: u32, old_flags: u32, old_path: u32 = str(old_path_len), old_path_len: u32, new_fd: u32, new_path: u32 = str(new_path_len), new_path_len: u32);
+        path::path_open[FILESYSTEM](fd: u32, dirflags: u32, path: u32 = str(path_len), path_len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, opened_fd: u32 = out32);
+        path::path_readlink[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32, buf: u32, buf_len: u32, bufused: u32 = out32);
+        path::path_remove_directory[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32);
+        path::path_rename[FILESYSTEM](fd: u32, old_path: u32 = str(old_path_len), old_path_len: u32, new_fd: u32, new_path: u32 = str(new_path_len), new_path_len: u32);
+        path::path_symlink[FILESYSTEM](old_path: u32 = str(old_path_len), old_path_len: u32, fd: u32, new_path: u32 = str(new_path_len), new_path_len: u32);
+        path::path_unlink_file[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32);
+        poll::poll_oneoff[POLL](subscriptions: u32, events: u32, nsubscriptions: u32, nevents: u32 = out32);
+        proc::proc_raise[PROC](sig: u32);
+        random::random_get[RANDOM](buf: u32, buf_len: u32);
+        sched::sched_yield[POLL]();
+        sock::sock_accept[SOCK](fd: u32, flags: u32, new_fd: u32 = out32);
+        sock::sock_recv[SOCK](fd: u32, ri_data: u32, ri_data_len: u32, ri_flags: u32, ro_datalen: u32 = out32, ro_flags: u32);
+        sock::sock_send[SOCK](fd: u32, si_data: u32, si_data_len: u32, si_flags: u32, so_datalen: u32 = out32);
+        sock::sock_shutdown[SOCK](fd: u32, how: u32);
     }
     // proc_exit returns nothing: it only ever traps.
     e.insert(
         "proc_exit",
-        Function::new_typed_with_env(store, env, proc::proc_exit::<S>),
+        Function::new_typed_with_env(store, env, |ctx: FunctionEnvMut<'_, S>, rval: u32| {
+            if ctx.data().host().log.contains(LogScopes::PROC) {
+                imports::log::call(
+                    MODULE,
+                    "proc_exit",
+                    &[("rval", imports::log::Arg::Value(rval.into()))],
+                    None,
+                );
+            }
+            proc::proc_exit(ctx, rval)
+        }),
     );
     e
 }
