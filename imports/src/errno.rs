@@ -15,7 +15,7 @@ macro_rules! errnos {
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[repr(u16)]
         pub enum Errno {
-            $($(#[$doc])* $name = $num,)*
+            $(#[doc = concat!("`", $code, "`.")] $(#[$doc])* $name = $num,)*
         }
 
         impl Errno {

@@ -15,6 +15,8 @@
 //!   guest.
 //! - [`memory`]: checked access to guest memory, one borrow per call.
 
+#![warn(missing_docs)]
+
 pub mod clock;
 pub mod config;
 pub mod descriptor;

@@ -26,6 +26,7 @@
 
 // Host functions take the arguments the preview1 ABI passes, however many.
 #![allow(clippy::too_many_arguments)]
+#![warn(missing_docs)]
 
 pub mod args;
 pub mod clock;
