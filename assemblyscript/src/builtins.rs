@@ -1,0 +1,94 @@
+//! The builtins every AssemblyScript module may import: `abort`, `trace`
+//! and `seed` (`~lib/builtins.ts`).
+
+use crate::number::write_js_number;
+use crate::string::Sink;
+use crate::{trap, with_memory, AsAssemblyScript, Trace, ABORT_EXIT_CODE};
+use imports::ExitCode;
+use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+
+/// Defines `abort`, `trace` and `seed`.
+pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Exports) {
+    e.insert("abort", Function::new_typed_with_env(store, env, abort::<S>));
+    e.insert("trace", Function::new_typed_with_env(store, env, trace::<S>));
+    e.insert("seed", Function::new_typed_with_env(store, env, seed::<S>));
+}
+
+/// `abort(message, fileName, lineNumber, columnNumber)`: what a failed
+/// `assert`, a `throw` or an explicit `abort()` calls. Writes
+/// `<message> in <fileName>:<line>:<column>` and a newline to stderr (the
+/// text the bindings throw: `` Error(`${message} in ${fileName}:${lineNumber}:${columnNumber}`) ``;
+/// a null string prints `null`; line and column are unsigned), unless
+/// [`crate::Options::abort_message`] is off, then ends the guest with exit
+/// code 255. Never fails otherwise: an unreadable string prints as empty.
+pub fn abort<S: AsAssemblyScript>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    message: i32,
+    file_name: i32,
+    line: i32,
+    column: i32,
+) -> Result<(), RuntimeError> {
+    if ctx.data().assemblyscript().options.abort_message {
+        // Without memory (an abort in a start section before binding) the
+        // exit still happens; only the message is lost.
+        let _ = with_memory(&mut ctx, "abort", |s, mem| {
+            let mut out = Sink::new(&mut s.host_mut().fds, 2);
+            out.guest(mem, message as u32).str(" in ").guest(mem, file_name as u32);
+            out.str(&format!(":{}:{}\n", line as u32, column as u32));
+        });
+    }
+    Err(ExitCode(ABORT_EXIT_CODE).trap())
+}
+
+/// `trace(message, n, a0, a1, a2, a3, a4)`: debugging output with up to
+/// five numbers. Off by default; with [`crate::Options::trace`] it writes
+/// `trace: <message>` then, if any, a space and the first `n` numbers
+/// separated by commas, each as node's `console.log` prints a number
+/// (shortest round-trip, `1e+21`, `-0`, `NaN`). `n` counts as in the
+/// bindings' `[a0, ..., a4].slice(0, n)`: above 5 is 5, a negative `n`
+/// drops that many from the end.
+pub fn trace<S: AsAssemblyScript>(
+    mut ctx: FunctionEnvMut<'_, S>,
+    message: i32,
+    n: i32,
+    a0: f64,
+    a1: f64,
+    a2: f64,
+    a3: f64,
+    a4: f64,
+) -> Result<(), RuntimeError> {
+    let fd = match ctx.data().assemblyscript().options.trace {
+        Trace::Off => return Ok(()),
+        Trace::Stdout => 1,
+        Trace::Stderr => 2,
+    };
+    let all = [a0, a1, a2, a3, a4];
+    let count = if n < 0 { (5 + n).max(0) } else { n.min(5) } as usize;
+    let mut numbers = String::new();
+    for (i, a) in all[..count].iter().enumerate() {
+        numbers.push(if i == 0 { ' ' } else { ',' });
+        write_js_number(&mut numbers, *a, true);
+    }
+    with_memory(&mut ctx, "trace", |s, mem| {
+        Sink::new(&mut s.host_mut().fds, fd)
+            .str("trace: ")
+            .guest(mem, message as u32)
+            .str(&numbers)
+            .str("\n");
+    })
+}
+
+/// `seed() -> f64`: the seed `Math.random` starts from (it reinterprets
+/// the bits). Eight bytes of the guest's random source as a 53-bit integer,
+/// so the value is finite and non-negative as the bindings'
+/// `Date.now() * Math.random()` is; reproducible under
+/// `ModuleConfig::deterministic`. Errors: a trap if the source fails.
+pub fn seed<S: AsAssemblyScript>(mut ctx: FunctionEnvMut<'_, S>) -> Result<f64, RuntimeError> {
+    let mut bytes = [0u8; 8];
+    ctx.data_mut()
+        .host_mut()
+        .random
+        .try_fill_bytes(&mut bytes)
+        .map_err(|e| trap(format!("env.seed: the random source failed: {e}")))?;
+    Ok((u64::from_le_bytes(bytes) >> 11) as f64)
+}

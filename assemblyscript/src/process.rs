@@ -1,0 +1,16 @@
+//! `process.exit` from the std bindings (`~lib/bindings/node.ts`).
+
+use crate::AsAssemblyScript;
+use imports::ExitCode;
+use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+
+/// Defines `process.exit`.
+pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Exports) {
+    e.insert("process.exit", Function::new_typed_with_env(store, env, exit::<S>));
+}
+
+/// `process.exit(code)`: ends the guest with `code` (an `i32`, kept as its
+/// `u32` bits; a process sees the low 8 bits, as with node's exit).
+pub fn exit<S: AsAssemblyScript>(_ctx: FunctionEnvMut<'_, S>, code: i32) -> Result<(), RuntimeError> {
+    Err(ExitCode(code as u32).trap())
+}
