@@ -1,0 +1,196 @@
+//! Runs every Emscripten program in `testdata/emscripten` (built by Debian's
+//! emcc 3.1.6, plus one hand-written WAT guest) and compares its stdout and
+//! exit code with what Emscripten's own JavaScript glue printed under node
+//! (`testdata/emscripten/record.py`), once through the embedding API and
+//! once through the `wasmer-imports` binary. Also checks that a guest
+//! importing an `env` function the set lacks is refused by name.
+
+mod common;
+
+use common::{cases, check, fixtures, report};
+use imports::fs::OsDir;
+use imports::stdio::OutputBuffer;
+use imports::ModuleConfig;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use wasmer::{Module, Store};
+
+/// Every program and case: fewer means some were lost.
+const AT_LEAST: usize = 21;
+
+/// The exit status the CLI reports for a trap, and the code the embedding
+/// test records for one (an uncaught C++ exception, `abort()`).
+const TRAP_EXIT: u32 = 134;
+
+#[test]
+fn testdata_through_the_embedding_api() {
+    let all = cases("emscripten");
+    let mut store = Store::default();
+    let mut modules: HashMap<PathBuf, Module> = HashMap::new();
+    let mut failures = Vec::new();
+    for c in &all {
+        let module = modules
+            .entry(c.wasm.clone())
+            .or_insert_with(|| Module::new(&store, std::fs::read(&c.wasm).unwrap()).unwrap())
+            .clone();
+        let out = OutputBuffer::new();
+        let mut cfg = ModuleConfig::new()
+            .arg(c.wasm.file_name().unwrap().to_string_lossy())
+            .args(c.args.iter().cloned())
+            .stdout(out.clone());
+        for (n, v) in &c.env {
+            cfg = cfg.env(n, v);
+        }
+        if let Some(s) = &c.stdin {
+            cfg = cfg.stdin(std::fs::File::open(s).unwrap());
+        }
+        let mounts = fixtures(c);
+        for (_, host, guest) in &mounts {
+            cfg = cfg.mount(guest.clone(), OsDir::open(host).unwrap());
+        }
+        let exit = match emscripten::run(&mut store, &module, cfg) {
+            Ok(code) => Some(code),
+            Err(emscripten::Error::Trap(_)) => Some(TRAP_EXIT),
+            Err(e) => {
+                failures.push(format!("{}: {e}", c.name));
+                continue;
+            }
+        };
+        check(&mut failures, c, "the embedding API", &out.contents(), exit);
+    }
+    report(failures, all.len(), AT_LEAST);
+}
+
+#[test]
+fn testdata_through_the_cli() {
+    common::check_all_through_cli("emscripten", AT_LEAST);
+}
+
+/// An uncaught C++ exception is a trap whose message says so.
+#[test]
+fn uncaught_exception_is_a_trap_naming_it() {
+    let wasm = common::testdata().join("emscripten/exceptions/exceptions.wasm");
+    let mut store = Store::default();
+    let module = Module::new(&store, std::fs::read(wasm).unwrap()).unwrap();
+    let cfg = ModuleConfig::new()
+        .args(["exceptions.wasm", "uncaught"])
+        .stdout(OutputBuffer::new());
+    match emscripten::run(&mut store, &module, cfg) {
+        Err(emscripten::Error::Trap(t)) => {
+            let unwind = t.downcast_ref::<emscripten::Unwind>();
+            assert!(matches!(unwind, Some(emscripten::Unwind::Exception(_))), "{t}");
+            assert!(t.message().contains("uncaught C++ exception"), "{}", t.message());
+        }
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+/// A guest importing an `env` function the set does not provide is refused
+/// with an error naming it, by the embedding API and by the CLI.
+#[test]
+fn unknown_env_import_is_named() {
+    let wat = r#"(module
+        (import "env" "emscripten_no_such_function" (func (param i32)))
+        (import "env" "invoke_vi" (func (param i32 i32)))
+        (memory (export "memory") 1)
+        (func (export "main") (result i32) i32.const 0))"#;
+    let mut store = Store::default();
+    let module = Module::new(&store, wat).unwrap();
+    let err = emscripten::instantiate(&mut store, ModuleConfig::new().build().unwrap(), &module)
+        .err()
+        .expect("instantiate must refuse the module");
+    assert!(
+        err.to_string()
+            .contains("env.emscripten_no_such_function is not implemented"),
+        "{err}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("unknown.wat");
+    std::fs::write(&path, wat).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wasmer-imports"))
+        .arg("run")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("emscripten_no_such_function"), "{stderr}");
+}
+
+/// Unbounded recursion through `invoke_*` ends in a trap saying the call
+/// stack is exhausted, not in a host stack overflow: through the embedding
+/// API (default budget, on a test thread's 2 MiB stack) and the CLI.
+#[test]
+fn deep_invoke_recursion_traps() {
+    let wat = r#"(module
+        (import "env" "invoke_ii" (func $invoke_ii (param i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (table (export "__indirect_function_table") 2 funcref)
+        (elem (i32.const 1) $rec)
+        (global $sp (mut i32) (i32.const 1024))
+        (func (export "stackSave") (result i32) (global.get $sp))
+        (func (export "stackRestore") (param i32) (global.set $sp (local.get 0)))
+        (func (export "setThrew") (param i32 i32))
+        (func $rec (param $n i32) (result i32)
+          (call $invoke_ii (i32.const 1) (i32.add (local.get $n) (i32.const 1))))
+        (func (export "main") (result i32)
+          (call $invoke_ii (i32.const 1) (i32.const 0))))"#;
+    let mut store = Store::default();
+    let module = Module::new(&store, wat).unwrap();
+    match emscripten::run(&mut store, &module, ModuleConfig::new()) {
+        Err(emscripten::Error::Trap(t)) => assert!(t.message().contains("call stack exhausted"), "{}", t.message()),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep.wat");
+    std::fs::write(&path, wat).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wasmer-imports"))
+        .arg("run")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(TRAP_EXIT as i32), "{stderr}");
+    assert!(stderr.contains("call stack exhausted"), "{stderr}");
+}
+
+/// A glue-style module that imports only WASI is still run as the glue
+/// runs it (ctors, then `main`'s result as the exit code), and an `env`
+/// import with a type other than Emscripten's is refused by name.
+#[test]
+fn glue_style_detection_and_import_types() {
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 16) "ctors ran\n")
+        (global $ran (mut i32) (i32.const 0))
+        (func (export "__wasm_call_ctors") (global.set $ran (i32.const 1)))
+        (func (export "main") (result i32)
+          (i32.store (i32.const 0) (i32.const 16))
+          (i32.store (i32.const 4) (i32.mul (global.get $ran) (i32.const 10)))
+          (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+          (i32.const 5)))"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("glue.wat");
+    std::fs::write(&path, wat).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wasmer-imports"))
+        .arg("run")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout, b"ctors ran\n");
+
+    let wat = r#"(module (import "env" "exit" (func (param i64))) (memory (export "memory") 1))"#;
+    let mut store = Store::default();
+    let module = Module::new(&store, wat).unwrap();
+    let err = emscripten::instantiate(&mut store, ModuleConfig::new().build().unwrap(), &module)
+        .err()
+        .expect("a mistyped import must be refused");
+    assert!(
+        matches!(&err, emscripten::Error::ImportType { name, .. } if name == "exit"),
+        "{err}"
+    );
+}

@@ -1,0 +1,172 @@
+//! Memory: heap growth, `emscripten_memcpy_big`, file mappings. Source:
+//! `src/library.js` and `src/library_syscall.js` of emcc 3.1.6.
+
+use crate::guest::{call_i32, guest, malloc, mem_trap};
+use crate::syscall::neg;
+use crate::Ctx;
+use imports::descriptor::Rights;
+use imports::{with_memory, Errno};
+use std::io::{IoSlice, IoSliceMut};
+use wasmer::{Pages, RuntimeError, WASM_PAGE_SIZE};
+
+/// The most a 3.1.6 heap may grow to without `-sMAXIMUM_MEMORY=4GB`:
+/// 2 GiB (`emscripten_get_heap_max`).
+pub const DEFAULT_HEAP_MAX: u64 = 2 << 30;
+
+const MAP_SHARED: i32 = 1;
+const PROT_WRITE: i32 = 2;
+
+fn memory(ctx: &Ctx<'_>) -> Result<wasmer::Memory, RuntimeError> {
+    ctx.data()
+        .host
+        .memory
+        .clone()
+        .ok_or_else(|| RuntimeError::new("emscripten import called before the memory was bound"))
+}
+
+fn heap_max(ctx: &Ctx<'_>, memory: &wasmer::Memory) -> u64 {
+    let max_pages = memory.ty(ctx).maximum.map_or(65536, |p| u64::from(p.0));
+    (max_pages * WASM_PAGE_SIZE as u64).min(DEFAULT_HEAP_MAX)
+}
+
+/// `emscripten_resize_heap(requested_size) -> bool`: grows memory to at
+/// least `requested_size` bytes (rounded up to whole pages). Returns 0 when
+/// that exceeds the memory's maximum (malloc then returns NULL), 1 when
+/// done or already that large.
+pub fn emscripten_resize_heap(ctx: Ctx<'_>, requested: u32) -> Result<i32, RuntimeError> {
+    let memory = memory(&ctx)?;
+    let requested = u64::from(requested);
+    let current = memory.view(&ctx).data_size();
+    if requested <= current {
+        return Ok(1);
+    }
+    if requested > heap_max(&ctx, &memory) {
+        return Ok(0);
+    }
+    let delta = (requested - current).div_ceil(WASM_PAGE_SIZE as u64);
+    let mut ctx = ctx;
+    Ok(i32::from(memory.grow(&mut ctx, Pages(delta as u32)).is_ok()))
+}
+
+/// `emscripten_get_heap_max() -> bytes`: the memory's maximum, at most 2 GiB.
+pub fn emscripten_get_heap_max(ctx: Ctx<'_>) -> Result<u32, RuntimeError> {
+    let memory = memory(&ctx)?;
+    Ok(heap_max(&ctx, &memory).min(u64::from(u32::MAX - WASM_PAGE_SIZE as u32 + 1)) as u32)
+}
+
+/// `emscripten_notify_memory_growth(memory_index)`: standalone builds
+/// report a `memory.grow` they did themselves. Nothing to do: every host
+/// call takes a fresh view of memory.
+pub fn emscripten_notify_memory_growth(_ctx: Ctx<'_>, _index: u32) {}
+
+/// `emscripten_memcpy_big(dest, src, n) -> dest`: `memmove` within guest
+/// memory. Out of bounds: a trap.
+pub fn emscripten_memcpy_big(mut ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> Result<u32, RuntimeError> {
+    with_memory(&mut ctx, |_, mem| {
+        mem.slice(src, n)?;
+        mem.slice(dest, n)?;
+        let (s, d, n) = (src as usize, dest as usize, n as usize);
+        mem.bytes_mut().copy_within(s..s + n, d);
+        Ok(dest)
+    })
+    .map_err(mem_trap)
+}
+
+/// `_mmap_js(addr, len, prot, flags, fd, offset, allocated) -> ptr`: maps
+/// `len` bytes of the file `fd` from `offset` into a fresh, zeroed block of
+/// whole pages from the guest's `emscripten_builtin_memalign` (or `malloc`)
+/// (a copy; `*allocated = 1` so `munmap` frees it), as MEMFS does. Anonymous maps never get here (libc serves them). Errors
+/// (negated): `EBADF`, `EACCES` (not readable), `EINVAL` (negative offset),
+/// `ENOMEM`.
+pub fn mmap_js(
+    mut ctx: Ctx<'_>,
+    _addr: i32,
+    len: u32,
+    _prot: i32,
+    _flags: i32,
+    fd: i32,
+    offset: i32,
+    allocated: u32,
+) -> Result<i32, RuntimeError> {
+    if offset < 0 {
+        return Ok(neg(Errno::Inval));
+    }
+    if let Err(e) = ctx.data_mut().host.fds.file(fd as u32, Rights::FD_READ) {
+        return Ok(neg(if e == Errno::Notcapable { Errno::Acces } else { e }));
+    }
+    // As the glue's mmapAlloc: whole pages, page-aligned when the guest
+    // exports its aligned allocator.
+    let Some(size) = len.checked_next_multiple_of(WASM_PAGE_SIZE as u32).filter(|s| *s > 0) else {
+        return Ok(neg(Errno::Inval));
+    };
+    let g = guest(&ctx)?;
+    let ptr = if g.memalign.is_some() {
+        call_i32(
+            &mut ctx,
+            &g.memalign,
+            "emscripten_builtin_memalign",
+            &[WASM_PAGE_SIZE as i32, size as i32],
+        )? as u32
+    } else {
+        malloc(&mut ctx, size).unwrap_or(0)
+    };
+    if ptr == 0 {
+        return Ok(neg(Errno::Nomem));
+    }
+    let r = with_memory(&mut ctx, |s, mem| {
+        let file = s.host.fds.file(fd as u32, Rights::FD_READ)?;
+        mem.slice_mut(ptr, size)?.fill(0);
+        let buf = mem.slice_mut(ptr, len)?;
+        let mut done = 0usize;
+        while done < buf.len() {
+            let n = file
+                .file
+                .pread(&mut [IoSliceMut::new(&mut buf[done..])], offset as u64 + done as u64)?;
+            if n == 0 {
+                break;
+            }
+            done += n;
+        }
+        mem.write_u32(allocated, 1)
+    });
+    Ok(match r {
+        Ok(()) => ptr as i32,
+        Err(e) => neg(e),
+    })
+}
+
+/// `_munmap_js(addr, len, prot, flags, fd, offset) -> 0`: writes a shared,
+/// writable mapping back to its file (`msync`), as MEMFS does; the guest
+/// frees the block itself. Errors (negated): `EBADF`, `EFAULT`.
+pub fn munmap_js(
+    mut ctx: Ctx<'_>,
+    addr: u32,
+    len: u32,
+    prot: i32,
+    flags: i32,
+    fd: i32,
+    offset: i32,
+) -> Result<i32, RuntimeError> {
+    if flags & MAP_SHARED == 0 || prot & PROT_WRITE == 0 || fd < 0 {
+        return Ok(0);
+    }
+    let r = with_memory(&mut ctx, |s, mem| {
+        let data = mem.slice(addr, len)?;
+        let file = s.host.fds.file(fd as u32, Rights::FD_WRITE)?;
+        let mut done = 0usize;
+        while done < data.len() {
+            let n = file
+                .file
+                .pwrite(&[IoSlice::new(&data[done..])], offset.max(0) as u64 + done as u64)?;
+            if n == 0 {
+                return Err(Errno::Io);
+            }
+            done += n;
+        }
+        Ok(())
+    });
+    Ok(match r {
+        Ok(()) => 0,
+        Err(e) => neg(e),
+    })
+}

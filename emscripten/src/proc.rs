@@ -1,0 +1,84 @@
+//! Process-level functions: `exit`, `abort`, `getentropy`, `tempRet0`,
+//! sleeping. Source: `src/library.js` of emcc 3.1.6.
+
+use crate::guest::{call_i32, mem_trap};
+use crate::Ctx;
+use imports::{with_memory, ExitCode};
+use rand::RngCore as _;
+use thiserror::Error;
+use wasmer::RuntimeError;
+
+/// The trap `abort()` raises (and a few impossible states, such as
+/// `__cxa_rethrow` with no active handler): ends the guest. The glue prints
+/// `Aborted(<reason>)` and throws a `RuntimeError`.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[error("Aborted({0})")]
+pub struct Aborted(pub String);
+
+impl Aborted {
+    /// This abort as a trap for a host function to return.
+    pub fn trap(self) -> RuntimeError {
+        RuntimeError::user(Box::new(self))
+    }
+}
+
+/// Runs the guest's atexit handlers (`__funcs_on_exit`) and flushes its
+/// stdio (`__stdio_exit`), when it exports them, once: what the glue's
+/// `exitRuntime` does with `EXIT_RUNTIME`.
+pub fn exit_runtime(ctx: &mut Ctx<'_>) -> Result<(), RuntimeError> {
+    if std::mem::replace(&mut ctx.data_mut().state.exiting, true) {
+        return Ok(());
+    }
+    let Some(g) = ctx.data().state.guest.clone() else {
+        return Ok(());
+    };
+    if g.funcs_on_exit.is_some() {
+        call_i32(ctx, &g.funcs_on_exit, "__funcs_on_exit", &[])?;
+    }
+    if g.stdio_exit.is_some() {
+        call_i32(ctx, &g.stdio_exit, "__stdio_exit", &[])?;
+    }
+    Ok(())
+}
+
+/// `exit(status)`: runs the atexit handlers, flushes stdio, and ends the
+/// guest with [`ExitCode`]`(status)`.
+pub fn exit(mut ctx: Ctx<'_>, status: i32) -> Result<(), RuntimeError> {
+    exit_runtime(&mut ctx)?;
+    Err(ExitCode(status as u32).trap())
+}
+
+/// `abort()`: ends the guest with an [`Aborted`] trap.
+pub fn abort(_ctx: Ctx<'_>) -> Result<(), RuntimeError> {
+    Err(Aborted(String::new()).trap())
+}
+
+/// `getentropy(buf, size) -> 0`: fills `buf` from the host's random
+/// source. A buffer outside memory traps (the glue would throw a
+/// `RangeError`).
+pub fn getentropy(mut ctx: Ctx<'_>, buf: u32, size: u32) -> Result<i32, RuntimeError> {
+    with_memory(&mut ctx, |s, mem| {
+        let out = mem.slice_mut(buf, size)?;
+        s.host.random.fill_bytes(out);
+        Ok(0)
+    })
+    .map_err(mem_trap)
+}
+
+/// `setTempRet0(value)`: the high half of an i64 result in builds without
+/// `WASM_BIGINT`.
+pub fn set_temp_ret0(mut ctx: Ctx<'_>, value: i32) {
+    ctx.data_mut().state.temp_ret0 = value;
+}
+
+/// `getTempRet0() -> value`.
+pub fn get_temp_ret0(ctx: Ctx<'_>) -> i32 {
+    ctx.data().state.temp_ret0
+}
+
+/// `emscripten_sleep(ms)`: blocks for `ms` milliseconds (the glue needs
+/// ASYNCIFY for this; a native host can simply block).
+pub fn emscripten_sleep(ctx: Ctx<'_>, ms: u32) {
+    let sleeper = ctx.data().host.nanosleep.clone();
+    sleeper.nanosleep(u64::from(ms) * 1_000_000);
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Records the expected output of every testdata/emscripten case from
+Emscripten's own JavaScript glue under node (the reference runtime).
+
+Run build.sh first: it leaves the glue in $GLUE (default /tmp/emscripten-glue).
+For each <program>/<case>.case (format: testdata/README.md) this copies the
+fixtures to fresh temp dirs, replaces a guest mount path in the arguments by
+its host copy (glue builds use -sNODERAWFS, so the guest sees host paths),
+runs `node --no-experimental-fetch <program>.js ARGS` with TZ=UTC and the
+case's environment (src/pre.js copies it into the guest's), and writes
+<case>.stdout and <case>.exit. The WAT guests `invoke*` run under
+src/invoke_runner.js instead.
+
+Where the reference differs from a native process by design, the recorded
+exit code is the native one, and this script says so (see README.md):
+an Emscripten `abort()` or an uncaught C++ exception makes node exit with 1
+after printing "Aborted(...)" or "exiting due to exception"; natively both
+are SIGABRT, and wasmer-imports reports them as a trap, exit 134.
+
+Usage: record.py [--check] [program...]
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GLUE = os.environ.get("GLUE", "/tmp/emscripten-glue")
+TRAP_EXIT = 134
+
+
+def parse(path):
+    args, env, dirs = [], {}, []
+    for line in open(path):
+        t = line.strip()
+        if not t or t.startswith("#"):
+            continue
+        key, _, value = line.lstrip().rstrip("\n").partition(" ")
+        if key == "arg":
+            args.append(value)
+        elif key == "env":
+            n, _, v = value.partition("=")
+            env[n] = v
+        elif key == "dir":
+            h, _, g = value.partition("::")
+            dirs.append((h, g))
+        else:
+            raise SystemExit(f"{path}: unknown key {key}")
+    return args, env, dirs
+
+
+def record(prog, case, check):
+    pdir = os.path.join(HERE, prog)
+    args, env, dirs = parse(os.path.join(pdir, case + ".case"))
+    temps = []
+    try:
+        for host, guest in dirs:
+            t = tempfile.mkdtemp()
+            temps.append(t)
+            dst = os.path.join(t, "mnt")
+            shutil.copytree(os.path.join(pdir, host), dst)
+            args = [dst + a[len(guest):] if a == guest or a.startswith(guest + "/") else a for a in args]
+        if prog.startswith("invoke"):
+            cmd = ["node", os.path.join(HERE, "src", "invoke_runner.js"), os.path.join(pdir, prog + ".wasm")]
+        else:
+            cmd = ["node", "--no-experimental-fetch", os.path.join(GLUE, prog + ".js")]
+        run_env = dict(env)
+        run_env["TZ"] = "UTC"
+        run_env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+        cwd = tempfile.mkdtemp()
+        temps.append(cwd)
+        p = subprocess.run(cmd + args, env=run_env, cwd=cwd, capture_output=True, timeout=60)
+    finally:
+        for t in temps:
+            shutil.rmtree(t, ignore_errors=True)
+    code = p.returncode
+    if code == 1 and (b"Aborted(" in p.stderr or b"exiting due to exception" in p.stderr):
+        print(f"{prog}/{case}: node exit 1 after abort; recording {TRAP_EXIT} (see README.md)")
+        code = TRAP_EXIT
+    files = {case + ".stdout": p.stdout, case + ".exit": f"{code}\n".encode()}
+    changed = False
+    for name, data in files.items():
+        path = os.path.join(pdir, name)
+        old = open(path, "rb").read() if os.path.exists(path) else None
+        if old != data:
+            changed = True
+            if check:
+                print(f"would change: {prog}/{name}")
+            else:
+                open(path, "wb").write(data)
+    if p.stderr:
+        sys.stderr.write(f"{prog}/{case} stderr: {p.stderr.decode(errors='replace')}")
+    return changed
+
+
+def main():
+    argv = sys.argv[1:]
+    check = "--check" in argv
+    want = [a for a in argv if a != "--check"]
+    changed = False
+    for prog in sorted(os.listdir(HERE)):
+        pdir = os.path.join(HERE, prog)
+        if not os.path.isdir(pdir) or prog == "src" or (want and prog not in want):
+            continue
+        for f in sorted(os.listdir(pdir)):
+            if f.endswith(".case"):
+                changed |= record(prog, f[:-5], check)
+    sys.exit(1 if check and changed else 0)
+
+
+if __name__ == "__main__":
+    main()
