@@ -60,6 +60,7 @@ pub mod process;
 pub mod string;
 pub mod time;
 
+use imports::log::{LogScopes, Show};
 use imports::{AsHost, ExitCode, GuestMemory, Host, ModuleConfig};
 use std::collections::HashMap;
 use thiserror::Error;
@@ -267,7 +268,24 @@ pub fn exports<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionE
     process::define(store, env, &mut e);
     crypto::define(store, env, &mut e);
     math::define(store, env, &mut e);
-    e
+    imports::log::wrap(store, env, MODULE, e, log_scope)
+}
+
+/// The logging scope of each import, and which arguments are strings.
+fn log_scope(name: &str) -> Option<(LogScopes, &'static [Show])> {
+    use Show::{Utf16, Value};
+    Some(match name {
+        "abort" => (LogScopes::PROC, &[Utf16, Utf16, Value, Value]),
+        "process.exit" => (LogScopes::PROC, &[]),
+        "trace" | "console.log" | "console.info" | "console.debug" | "console.warn" | "console.error" => {
+            (LogScopes::FILESYSTEM, &[Utf16])
+        }
+        "console.assert" => (LogScopes::FILESYSTEM, &[Value, Utf16]),
+        "console.time" | "console.timeLog" | "console.timeEnd" => (LogScopes::CLOCK, &[Utf16]),
+        "Date.now" | "performance.now" => (LogScopes::CLOCK, &[]),
+        "seed" | "crypto.getRandomValuesN" => (LogScopes::RANDOM, &[]),
+        _ => return None,
+    })
 }
 
 /// An AssemblyScript guest's imports and the environment holding its

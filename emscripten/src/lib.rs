@@ -49,6 +49,7 @@ pub mod proc;
 pub mod syscall;
 pub mod time;
 
+use imports::log::{LogScopes, Show};
 use imports::{AsHost, ExitCode, Host, ModuleConfig};
 use thiserror::Error;
 use wasmer::{
@@ -317,7 +318,54 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
             Err(e) => errors.push(e),
         }
     }
+    if let Some(defined) = imports.get_namespace_exports(MODULE) {
+        let logged = imports::log::wrap(store, &env, MODULE, defined, log_scope);
+        imports.register_namespace(MODULE, logged);
+    }
     (Emscripten { env, imports }, errors)
+}
+
+/// The logging scope of each `env` import, and which arguments are paths.
+fn log_scope(name: &str) -> Option<(LogScopes, &'static [Show])> {
+    use Show::{CStr, Value};
+    const PATH: &[Show] = &[CStr];
+    const AT: &[Show] = &[Value, CStr];
+    Some(match name {
+        "__syscall_open" | "__syscall_stat64" | "__syscall_lstat64" | "__syscall_mkdir" | "__syscall_rmdir"
+        | "__syscall_unlink" | "__syscall_chdir" => (LogScopes::FILESYSTEM, PATH),
+        "__syscall_openat"
+        | "__syscall_unlinkat"
+        | "__syscall_mkdirat"
+        | "__syscall_fstatat64"
+        | "__syscall_newfstatat"
+        | "__syscall_faccessat"
+        | "__syscall_readlinkat" => (LogScopes::FILESYSTEM, AT),
+        "__syscall_rename" => (LogScopes::FILESYSTEM, &[CStr, CStr]),
+        "__syscall_renameat" => (LogScopes::FILESYSTEM, &[Value, CStr, Value, CStr]),
+        "__syscall_symlinkat" => (LogScopes::FILESYSTEM, &[CStr, Value, CStr]),
+        n if n.starts_with("__syscall_") => (LogScopes::FILESYSTEM, &[]),
+        n if n.starts_with("invoke_")
+            || n.starts_with("__cxa_")
+            || n == "_emscripten_throw_longjmp"
+            || n == "emscripten_longjmp"
+            || n == "__resumeException"
+            || n == "llvm_eh_typeid_for" =>
+        {
+            (LogScopes::EXCEPTIONS, &[])
+        }
+        "emscripten_resize_heap"
+        | "emscripten_memcpy_big"
+        | "emscripten_notify_memory_growth"
+        | "_mmap_js"
+        | "_munmap_js" => (LogScopes::MEMORY, &[]),
+        "getentropy" => (LogScopes::RANDOM, &[]),
+        "exit" | "abort" | "proc_exit" => (LogScopes::PROC, &[]),
+        "emscripten_sleep" => (LogScopes::POLL, &[]),
+        n if n.contains("time") || n.contains("clock") || n.ends_with("_js") || n == "emscripten_get_now" => {
+            (LogScopes::CLOCK, &[])
+        }
+        _ => return None,
+    })
 }
 
 /// An adapter from `ty`, the legalized form of `inner`'s type (each i64

@@ -178,3 +178,152 @@ mod tests {
         assert_eq!(LogScopes::parse("").unwrap(), LogScopes::NONE);
     }
 }
+
+/// How a [`wrap`]ped function's argument is shown, by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// As a number.
+    Value,
+    /// A pointer to a NUL-terminated guest string, decoded.
+    CStr,
+    /// A pointer to an AssemblyScript string (UTF-16LE, its byte length
+    /// the `u32` before it), decoded.
+    Utf16,
+}
+
+/// Describes one function of an import set for logging: its scope, and
+/// how to show its arguments (positions not listed are numbers). `None`
+/// leaves the function unlogged.
+pub type Classify = fn(&str) -> Option<(LogScopes, &'static [Show])>;
+
+fn show_cstr(out: &mut String, mem: Option<&GuestMemory<'_>>, ptr: u32) {
+    let bytes = mem.and_then(|m| m.bytes().get(ptr as usize..));
+    match bytes {
+        Some(b) => {
+            let b = &b[..b.len().min(MAX_SHOWN + 1)];
+            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+            let _ = write!(out, "{:?}", String::from_utf8_lossy(&b[..end.min(MAX_SHOWN)]));
+            if end > MAX_SHOWN {
+                out.push_str("...");
+            }
+        }
+        None => {
+            let _ = write!(out, "<bad pointer {ptr}>");
+        }
+    }
+}
+
+fn show_utf16(out: &mut String, mem: Option<&GuestMemory<'_>>, ptr: u32) {
+    if ptr == 0 {
+        out.push_str("null");
+        return;
+    }
+    let units = mem.and_then(|m| {
+        let len = m.read_u32(ptr.checked_sub(4)?).ok()?;
+        m.slice(ptr, len.min(2 * MAX_SHOWN as u32)).ok().map(|b| (b, len))
+    });
+    match units {
+        Some((b, len)) => {
+            let text: String = char::decode_utf16(b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])))
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect();
+            let _ = write!(out, "{text:?}");
+            if len as usize > 2 * MAX_SHOWN {
+                out.push_str("...");
+            }
+        }
+        None => {
+            let _ = write!(out, "<bad pointer {ptr}>");
+        }
+    }
+}
+
+fn value_text(v: &wasmer::Value) -> String {
+    match v {
+        wasmer::Value::I32(x) => x.to_string(),
+        wasmer::Value::I64(x) => x.to_string(),
+        wasmer::Value::F32(x) => x.to_string(),
+        wasmer::Value::F64(x) => x.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Wraps the functions of `exports` (an import set's, defined over `env`)
+/// whose scope `classify` says is on in the guest's [`LogScopes`], so each
+/// call logs `==> module.name(args)` and `<== (results)` / `<== (trap)`.
+/// Functions whose scope is off are returned as they are: logging costs
+/// nothing unless asked for. Argument names are positional (`a0`, `a1`...)
+/// except where `classify` says to decode a string.
+pub fn wrap<S: crate::AsHost>(
+    store: &mut impl wasmer::AsStoreMut,
+    env: &wasmer::FunctionEnv<S>,
+    module: &'static str,
+    exports: wasmer::Exports,
+    classify: Classify,
+) -> wasmer::Exports {
+    let scopes = env.as_ref(store).host().log;
+    if scopes == LogScopes::NONE {
+        return exports;
+    }
+    let mut out = wasmer::Exports::new();
+    for (name, ext) in exports.iter() {
+        let wasmer::Extern::Function(inner) = ext else {
+            out.insert(name.clone(), ext.clone());
+            continue;
+        };
+        let Some((_, shows)) = classify(name).filter(|(s, _)| scopes.contains(*s)) else {
+            out.insert(name.clone(), ext.clone());
+            continue;
+        };
+        let ty = inner.ty(store);
+        let inner = inner.clone();
+        let fname = name.clone();
+        let f = wasmer::Function::new_with_env(store, env, ty, move |mut ctx, args| {
+            let mut line = String::new();
+            {
+                let _ = crate::with_memory(&mut ctx, |_, mem| {
+                    line = call_line(module, &fname, args, shows, Some(mem));
+                    Ok(())
+                });
+                if line.is_empty() {
+                    line = call_line(module, &fname, args, shows, None);
+                }
+            }
+            tracing::info!(target: TARGET, "{line}");
+            let r = inner.call(&mut ctx, args);
+            match &r {
+                Ok(vals) => {
+                    let v: Vec<String> = vals.iter().map(value_text).collect();
+                    tracing::info!(target: TARGET, "<== ({})", v.join(","));
+                }
+                Err(_) => tracing::info!(target: TARGET, "<== (trap)"),
+            }
+            r.map(|b| b.into_vec())
+        });
+        out.insert(name.clone(), f);
+    }
+    out
+}
+
+fn call_line(
+    module: &str,
+    name: &str,
+    args: &[wasmer::Value],
+    shows: &[Show],
+    mem: Option<&GuestMemory<'_>>,
+) -> String {
+    let mut line = format!("==> {module}.{name}(");
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        let _ = write!(line, "a{i}=");
+        match (shows.get(i), a) {
+            (Some(Show::CStr), wasmer::Value::I32(p)) => show_cstr(&mut line, mem, *p as u32),
+            (Some(Show::Utf16), wasmer::Value::I32(p)) => show_utf16(&mut line, mem, *p as u32),
+            _ => line.push_str(&value_text(a)),
+        }
+    }
+    line.push(')');
+    line
+}
