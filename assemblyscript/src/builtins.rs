@@ -4,7 +4,6 @@
 use crate::number::write_js_number;
 use crate::string::Sink;
 use crate::{trap, with_memory, AsAssemblyScript, Trace, ABORT_EXIT_CODE};
-use imports::ExitCode;
 use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 /// Defines `abort`, `trace` and `seed`.
@@ -37,7 +36,7 @@ pub fn abort<S: AsAssemblyScript>(
             out.str(&format!(":{}:{}\n", line as u32, column as u32));
         });
     }
-    Err(ExitCode(ABORT_EXIT_CODE).trap())
+    Err(ctx.data().host().exit(ABORT_EXIT_CODE))
 }
 
 /// `trace(message, n, a0, a1, a2, a3, a4)`: debugging output with up to

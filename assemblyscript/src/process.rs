@@ -1,7 +1,6 @@
 //! `process.exit` from the std bindings (`~lib/bindings/node.ts`).
 
 use crate::AsAssemblyScript;
-use imports::ExitCode;
 use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 /// Defines `process.exit`.
@@ -11,6 +10,6 @@ pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &Fun
 
 /// `process.exit(code)`: ends the guest with `code` (an `i32`, kept as its
 /// `u32` bits; a process sees the low 8 bits, as with node's exit).
-pub fn exit<S: AsAssemblyScript>(_ctx: FunctionEnvMut<'_, S>, code: i32) -> Result<(), RuntimeError> {
-    Err(ExitCode(code as u32).trap())
+pub fn exit<S: AsAssemblyScript>(ctx: FunctionEnvMut<'_, S>, code: i32) -> Result<(), RuntimeError> {
+    Err(ctx.data().host().exit(code as u32))
 }

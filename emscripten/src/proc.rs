@@ -3,7 +3,7 @@
 
 use crate::guest::{call_i32, mem_trap};
 use crate::Ctx;
-use imports::{with_memory, ExitCode};
+use imports::{with_memory, AsHost};
 use rand::RngCore as _;
 use thiserror::Error;
 use wasmer::RuntimeError;
@@ -42,10 +42,10 @@ pub fn exit_runtime(ctx: &mut Ctx<'_>) -> Result<(), RuntimeError> {
 }
 
 /// `exit(status)`: runs the atexit handlers, flushes stdio, and ends the
-/// guest with [`ExitCode`]`(status)`.
+/// guest with `status` through the configured [`imports::ExitHandler`].
 pub fn exit(mut ctx: Ctx<'_>, status: i32) -> Result<(), RuntimeError> {
     exit_runtime(&mut ctx)?;
-    Err(ExitCode(status as u32).trap())
+    Err(ctx.data().host().exit(status as u32))
 }
 
 /// `abort()`: ends the guest with an [`Aborted`] trap.

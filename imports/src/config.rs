@@ -69,13 +69,15 @@ pub struct ModuleConfig {
     stdout: Stdio,
     stderr: Stdio,
     mounts: Vec<Mount>,
-    listeners: Vec<TcpListener>,
+    listeners: Vec<Box<dyn crate::descriptor::Listener>>,
     walltime: Arc<dyn Walltime>,
     nanotime: Arc<dyn Nanotime>,
     nanosleep: Arc<dyn Nanosleep>,
     cputime: Arc<dyn CpuTime>,
     random: Option<Random>,
     log: crate::log::LogScopes,
+    exit: Arc<dyn crate::ExitHandler>,
+    environment: Vec<Arc<dyn crate::environment::Environment>>,
 }
 
 impl fmt::Debug for ModuleConfig {
@@ -112,6 +114,8 @@ impl ModuleConfig {
             cputime: clock,
             random: None,
             log: crate::log::LogScopes::NONE,
+            exit: Arc::new(crate::EndGuest),
+            environment: Vec::new(),
         }
     }
 
@@ -197,8 +201,14 @@ impl ModuleConfig {
 
     /// Hands the guest a listening socket, as a preopened descriptor after
     /// the mounts (WASI `sock_accept`).
-    pub fn listener(mut self, listener: TcpListener) -> Self {
-        self.listeners.push(listener);
+    pub fn listener(self, listener: TcpListener) -> Self {
+        self.listener_with(listener)
+    }
+
+    /// Hands the guest any [`crate::descriptor::Listener`], as
+    /// [`Self::listener`] does a TCP one.
+    pub fn listener_with(mut self, listener: impl crate::descriptor::Listener + 'static) -> Self {
+        self.listeners.push(Box::new(listener));
         self
     }
 
@@ -232,6 +242,20 @@ impl ModuleConfig {
         self
     }
 
+    /// Takes arguments and variables from `source` too: its arguments come
+    /// before those given with [`Self::arg`], and variables given with
+    /// [`Self::env`] override its own.
+    pub fn environment(mut self, source: impl crate::environment::Environment + 'static) -> Self {
+        self.environment.push(Arc::new(source));
+        self
+    }
+
+    /// Decides what a guest's exit does (default [`crate::EndGuest`]).
+    pub fn exit_handler(mut self, handler: impl crate::ExitHandler + 'static) -> Self {
+        self.exit = Arc::new(handler);
+        self
+    }
+
     /// Logs the host calls in `scopes` through `tracing` (see
     /// [`crate::log`]).
     pub fn host_logging(mut self, scopes: crate::log::LogScopes) -> Self {
@@ -253,7 +277,17 @@ impl ModuleConfig {
 
     /// Checks the configuration and builds the guest's state: stdio at fds
     /// 0-2, mounts from 3, then listeners.
-    pub fn build(self) -> Result<Host, ConfigError> {
+    pub fn build(mut self) -> Result<Host, ConfigError> {
+        for source in std::mem::take(&mut self.environment) {
+            let mut args = source.args();
+            args.append(&mut self.args);
+            self.args = args;
+            for (n, v) in source.vars() {
+                if !self.environ.iter().any(|(m, _)| *m == n) {
+                    self.environ.push((n, v));
+                }
+            }
+        }
         for a in &self.args {
             if a.contains('\0') {
                 return Err(ConfigError::Nul(a.clone()));
@@ -313,6 +347,7 @@ impl ModuleConfig {
             random: self.random.unwrap_or_else(random::os),
             memory: None,
             log: self.log,
+            exit: self.exit,
         })
     }
 }

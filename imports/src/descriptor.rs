@@ -257,11 +257,34 @@ impl fmt::Debug for OpenDir {
     }
 }
 
-/// A listening TCP socket handed to the guest (WASI `sock_accept`).
+/// A listening socket handed to a guest (WASI `sock_accept`): TCP by
+/// default, or anything an embedder implements (an in-process pipe, a
+/// Unix socket...).
+pub trait Listener: Send + fmt::Debug {
+    /// Accepts one connection as an open stream. Nothing pending in
+    /// non-blocking mode: `EAGAIN`.
+    fn accept(&mut self) -> Result<Box<dyn File>>;
+    /// Switches non-blocking mode.
+    fn set_nonblocking(&mut self, on: bool) -> Result<()>;
+}
+
+impl Listener for TcpListener {
+    fn accept(&mut self) -> Result<Box<dyn File>> {
+        let (stream, _) = TcpListener::accept(self)?;
+        // Accepted sockets start blocking whatever the listener's mode.
+        stream.set_nonblocking(false)?;
+        Ok(Box::new(TcpSocket(stream)))
+    }
+    fn set_nonblocking(&mut self, on: bool) -> Result<()> {
+        Ok(TcpListener::set_nonblocking(self, on)?)
+    }
+}
+
+/// A listening socket in the descriptor table.
 #[derive(Debug)]
 pub struct OpenListener {
     /// The socket.
-    pub listener: TcpListener,
+    pub listener: Box<dyn Listener>,
     /// Rights on this descriptor.
     pub rights: Rights,
     /// Flags (`NONBLOCK` makes `sock_accept` return `EAGAIN`).
@@ -448,6 +471,9 @@ impl File for TcpSocket {
     }
     fn peek(&mut self, buf: &mut [u8]) -> Result<usize> {
         Ok(self.0.peek(buf)?)
+    }
+    fn set_nonblocking(&mut self, on: bool) -> Result<()> {
+        Ok(self.0.set_nonblocking(on)?)
     }
     fn shutdown(&mut self, read: bool, write: bool) -> Result<()> {
         use std::net::Shutdown;

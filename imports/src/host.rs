@@ -34,6 +34,16 @@ pub struct Host {
     pub memory: Option<wasmer::Memory>,
     /// Which host calls are logged (see [`crate::log`]).
     pub log: crate::log::LogScopes,
+    /// What a guest's exit does (see [`crate::ExitHandler`]).
+    pub exit: Arc<dyn crate::ExitHandler>,
+}
+
+impl Host {
+    /// The trap a host function returns to end the guest with `code`, as
+    /// the configured [`crate::ExitHandler`] decides.
+    pub fn exit(&self, code: u32) -> wasmer::RuntimeError {
+        self.exit.exit(code)
+    }
 }
 
 impl fmt::Debug for Host {

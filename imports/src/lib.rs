@@ -20,6 +20,7 @@
 pub mod clock;
 pub mod config;
 pub mod descriptor;
+pub mod environment;
 pub mod errno;
 pub mod exit;
 pub mod fs;
@@ -32,6 +33,6 @@ pub mod stdio;
 
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;
-pub use exit::ExitCode;
+pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler};
 pub use host::{AsHost, Host};
 pub use memory::{with_memory, GuestMemory};

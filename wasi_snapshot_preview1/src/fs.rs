@@ -171,6 +171,8 @@ pub fn fd_fdstat_set_flags<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, f
             f.rights.require(Rights::FD_FDSTAT_SET_FLAGS)?;
             if f.filetype == FileType::RegularFile {
                 f.file.set_append(flags.contains(FdFlags::APPEND))?;
+            } else {
+                f.file.set_nonblocking(flags.contains(FdFlags::NONBLOCK))?;
             }
             f.flags = flags;
         }

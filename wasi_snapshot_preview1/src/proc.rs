@@ -1,12 +1,13 @@
 //! `proc_exit`, `proc_raise`.
 
-use imports::{AsHost, Errno, ExitCode};
+use imports::{AsHost, Errno};
 use wasmer::{FunctionEnvMut, RuntimeError};
 
-/// `proc_exit(rval)`: ends the guest with exit code `rval`, as an
-/// [`ExitCode`] trap the embedder reads back. Source: preview1 `proc_exit`.
-pub fn proc_exit<S: AsHost>(_ctx: FunctionEnvMut<'_, S>, rval: u32) -> Result<(), RuntimeError> {
-    Err(ExitCode(rval).trap())
+/// `proc_exit(rval)`: ends the guest with exit code `rval`, through the
+/// configured [`imports::ExitHandler`] (by default an [`imports::ExitCode`]
+/// trap the embedder reads back). Source: preview1 `proc_exit`.
+pub fn proc_exit<S: AsHost>(ctx: FunctionEnvMut<'_, S>, rval: u32) -> Result<(), RuntimeError> {
+    Err(ctx.data().host().exit(rval))
 }
 
 /// `proc_raise(sig)`: raises signal `sig` (preview1 `signal` numbering,
@@ -18,10 +19,10 @@ pub fn proc_exit<S: AsHost>(_ctx: FunctionEnvMut<'_, S>, rval: u32) -> Result<()
 /// signal terminates the guest with exit code 128 + `sig`, as a POSIX shell
 /// reports a death by signal (RATIONALE.md). Errors: `EINVAL` (not a
 /// preview1 signal).
-pub fn proc_raise<S: AsHost>(_ctx: FunctionEnvMut<'_, S>, sig: u32) -> Result<Errno, RuntimeError> {
+pub fn proc_raise<S: AsHost>(ctx: FunctionEnvMut<'_, S>, sig: u32) -> Result<Errno, RuntimeError> {
     match sig {
         0 | 13 | 16..=22 | 27 => Ok(Errno::Success),
-        1..=30 => Err(ExitCode(128 + sig).trap()),
+        1..=30 => Err(ctx.data().host().exit(128 + sig)),
         _ => Ok(Errno::Inval),
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::fs::io_file;
 use crate::types::{riflags, sdflags};
-use imports::descriptor::{Descriptor, FdFlags, OpenFile, Rights, TcpSocket};
+use imports::descriptor::{Descriptor, FdFlags, OpenFile, Rights};
 use imports::fs::FileType;
 use imports::{with_memory, AsHost, Errno};
 use wasmer::FunctionEnvMut;
@@ -21,16 +21,16 @@ pub fn sock_accept<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u3
     }
     with_memory(&mut ctx, |s, mem| {
         let h = s.host_mut();
-        let stream = match h.fds.get_mut(fd)? {
+        let mut file = match h.fds.get_mut(fd)? {
             Descriptor::Listener(l) => {
                 l.rights.require(Rights::SOCK_ACCEPT)?;
-                l.listener.accept()?.0
+                l.listener.accept()?
             }
             _ => return Err(Errno::Notsock),
         };
-        stream.set_nonblocking(flags != 0)?;
+        file.set_nonblocking(flags != 0)?;
         let d = Descriptor::File(OpenFile {
-            file: Box::new(TcpSocket(stream)),
+            file,
             filetype: FileType::SocketStream,
             rights: Rights::SOCKET,
             inheriting: Rights::NONE,

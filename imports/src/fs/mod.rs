@@ -281,4 +281,11 @@ pub trait File: Send + Debug {
         let _ = (read, write);
         Err(crate::Errno::Notsock)
     }
+
+    /// Switches non-blocking mode (`O_NONBLOCK`); meaningless for regular
+    /// files, where it does nothing.
+    fn set_nonblocking(&mut self, on: bool) -> Result<()> {
+        let _ = on;
+        Ok(())
+    }
 }
