@@ -66,7 +66,14 @@ pub fn detect(module: &Module) -> Toolchain {
             || n.starts_with("__cxa_")
             || n == "setTempRet0"
             || n == "getTempRet0"
+            || (n.starts_with('_') && n.ends_with("_js"))
     });
+    // A glue-style Emscripten build of a simple program may import only
+    // WASI; it still expects the glue's entry sequence (ctors, then main),
+    // which it shows by exporting `main` and `__wasm_call_ctors` but no
+    // `_start`.
+    let exports = |name: &str| module.exports().any(|e| e.name() == name);
+    let emscripten = emscripten || (exports("main") && exports("__wasm_call_ctors") && !exports("_start"));
     if go {
         Toolchain::GoJs
     } else if emscripten {

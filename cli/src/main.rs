@@ -1,7 +1,11 @@
 //! `wasmer-imports`: run a `.wasm` built by any supported toolchain on
 //! wasmer, choosing the host imports from the module's own imports.
 
+mod assemblyscript;
+mod cache;
 mod detect;
+mod emscripten;
+mod inspect;
 mod run;
 mod wasi;
 
@@ -25,6 +29,9 @@ enum Command {
     /// Show the toolchain detected for FILE.wasm and which of its imports
     /// are provided; exit 1 if any is not.
     Inspect {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
         /// The module to inspect.
         file: std::path::PathBuf,
     },
@@ -34,7 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
-        Command::Inspect { file } => run::inspect(&file),
+        Command::Inspect { file, json } => inspect::inspect(&file, json),
     };
     match result {
         Ok(code) => code,

@@ -1,10 +1,6 @@
-// NOTE TO ENGINEERS WORKING IN PARALLEL (temporary; the lead removes it):
-// read /tmp/preamble.md before editing: which files are yours, no commits
-// (the lead commits), build/test only your own packages (never
-// --workspace, never `cargo fmt --all`), and report by 02:45 UTC.
-
 //! `wasmer-imports run` and `inspect`.
 
+use crate::cache::Cache;
 use crate::detect::{detect, Toolchain};
 use clap::Args;
 use imports::fs::{OsDir, ReadOnly};
@@ -29,6 +25,30 @@ pub struct RunArgs {
     /// host's value. Repeatable.
     #[arg(long = "env", value_name = "NAME=VALUE")]
     envs: Vec<String>,
+    /// Call the exported function NAME with the arguments after the file
+    /// (numbers) and print its results, one per line, instead of running
+    /// the program (AssemblyScript: after its start function).
+    #[arg(long = "invoke", value_name = "NAME")]
+    pub invoke: Option<String>,
+    /// Log host calls to stderr, by scope: filesystem, clock, random,
+    /// proc, poll, sock, memory, exceptions, or all (comma-separated).
+    #[arg(long = "hostlogging", value_name = "SCOPE[,SCOPE]")]
+    hostlogging: Option<String>,
+    /// Reproducible runs: fake clocks (wall time from 2022-01-01, advancing
+    /// 1 ms per read; sleeping advances them without waiting) and random
+    /// bytes from a generator seeded with --seed.
+    #[arg(long = "deterministic")]
+    deterministic: bool,
+    /// The seed for --deterministic's random bytes.
+    #[arg(long = "seed", value_name = "N", default_value_t = 0, requires = "deterministic")]
+    seed: u64,
+    /// Keep compiled modules in DIR (default: the user's cache directory,
+    /// `$XDG_CACHE_HOME/wasmer-imports` or `~/.cache/wasmer-imports`).
+    #[arg(long = "cache-dir", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile the module every time; read and write no cache.
+    #[arg(long = "no-cache")]
+    no_cache: bool,
     /// The module to run, then the guest's arguments (argv[1..]).
     /// Everything after the file belongs to the guest, flags included, as
     /// with wasmtime; a `--` right after the file is dropped.
@@ -98,7 +118,7 @@ impl CliError {
     }
 }
 
-fn load(path: &Path) -> Result<(Store, Module), CliError> {
+pub fn load(path: &Path, cache: &Cache) -> Result<(Store, Module), CliError> {
     let bytes = std::fs::read(path).map_err(|source| CliError::Read {
         path: path.to_owned(),
         source,
@@ -112,7 +132,7 @@ fn load(path: &Path) -> Result<(Store, Module), CliError> {
         });
     }
     let store = Store::default();
-    let module = Module::new(&store, &bytes).map_err(|e| CliError::NotWasm {
+    let module = cache.load(&store, &bytes).map_err(|e| CliError::NotWasm {
         path: path.to_owned(),
         reason: e.to_string(),
     })?;
@@ -174,6 +194,21 @@ fn config(args: &RunArgs) -> Result<ModuleConfig, CliError> {
             },
         };
     }
+    if let Some(scopes) = &args.hostlogging {
+        let scopes = imports::log::LogScopes::parse(scopes).map_err(|e| CliError::Usage(format!("--hostlogging: {e}")))?;
+        cfg = cfg.host_logging(scopes);
+        // Plain lines on stderr: the log is for people reading along.
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .without_time()
+            .with_level(false)
+            .with_target(false)
+            .with_ansi(false)
+            .try_init();
+    }
+    if args.deterministic {
+        cfg = cfg.deterministic(args.seed);
+    }
     for d in &args.dirs {
         let (guest, fs) = mount(d)?;
         cfg = cfg.mount_shared(guest, std::sync::Arc::from(fs));
@@ -190,7 +225,7 @@ fn missing_imports(module: &Module, provided: &Imports) -> Vec<String> {
         .collect()
 }
 
-fn kind(t: &ExternType) -> String {
+pub fn kind(t: &ExternType) -> String {
     match t {
         ExternType::Function(f) => format!("func {f}"),
         ExternType::Memory(_) => "memory".into(),
@@ -198,12 +233,6 @@ fn kind(t: &ExternType) -> String {
         ExternType::Global(_) => "global".into(),
         ExternType::Tag(_) => "tag".into(),
     }
-}
-
-fn unsupported(t: Toolchain) -> CliError {
-    CliError::Imports(format!(
-        "this module was built for {t}, whose import set wasmer-imports does not provide yet"
-    ))
 }
 
 /// Refuses a module that imports anything `provided` lacks, naming every
@@ -244,20 +273,36 @@ pub fn finish(result: Result<(), wasmer::RuntimeError>) -> ExitCode {
 /// `wasmer-imports run`.
 pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let file = args.file();
-    let (mut store, module) = load(&file)?;
+    let (mut store, module) = load(&file, &Cache::new(args.cache_dir.clone(), args.no_cache))?;
     let config = config(&args)?;
-    match detect(&module) {
+    let toolchain = detect(&module);
+    if args.invoke.is_some() && toolchain != Toolchain::AssemblyScript {
+        return Err(CliError::Usage(format!(
+            "--invoke is for AssemblyScript modules; {} was built for {toolchain}",
+            file.display()
+        )));
+    }
+    match toolchain {
         Toolchain::Wasi | Toolchain::WasiPreview0 | Toolchain::None => {
             crate::wasi::run(&mut store, &module, config, &file)
         }
-        other => Err(unsupported(other)),
+        Toolchain::AssemblyScript => crate::assemblyscript::run(&mut store, &module, config, &args),
+        Toolchain::GoJs => Err(CliError::Imports(format!(
+            "{} was built for Go js/wasm, whose import set is not part of this build yet",
+            file.display()
+        ))),
+        Toolchain::Emscripten => crate::emscripten::run(&mut store, &module, config, &file),
     }
 }
 
 /// The imports wasmer-imports would give `module`, for `inspect`.
-fn provided(store: &mut Store, module: &Module, toolchain: Toolchain) -> Result<Imports, CliError> {
-    let _ = (module, toolchain);
-    crate::wasi::provided(store)
+pub fn provided(store: &mut Store, module: &Module, toolchain: Toolchain) -> Result<Imports, CliError> {
+    match toolchain {
+        Toolchain::Wasi | Toolchain::WasiPreview0 | Toolchain::None => crate::wasi::provided(store),
+        Toolchain::AssemblyScript => crate::assemblyscript::provided(store, module),
+        Toolchain::GoJs => Ok(Imports::new()),
+        Toolchain::Emscripten => crate::emscripten::provided(store, module),
+    }
 }
 
 /// Prints a trap's message and wasm backtrace to stderr.
@@ -275,34 +320,4 @@ pub fn report_trap(trap: &wasmer::RuntimeError) {
             frame.module_offset()
         );
     }
-}
-
-/// `wasmer-imports inspect`.
-pub fn inspect(file: &Path) -> Result<ExitCode, CliError> {
-    let (mut store, module) = load(file)?;
-    let toolchain = detect(&module);
-    println!("toolchain: {toolchain}");
-    let provided = provided(&mut store, &module, toolchain)?;
-    let mut all_provided = true;
-    println!("imports:");
-    for i in module.imports() {
-        let ok = provided.exists(i.module(), i.name());
-        all_provided &= ok;
-        println!(
-            "  {} {}.{} ({})",
-            if ok { "provided  " } else { "MISSING   " },
-            i.module(),
-            i.name(),
-            kind(i.ty())
-        );
-    }
-    println!("exports:");
-    for e in module.exports() {
-        println!("  {} ({})", e.name(), kind(e.ty()));
-    }
-    Ok(if all_provided {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }

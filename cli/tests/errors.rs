@@ -87,8 +87,25 @@ fn unprovided_imports_are_named() {
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("toolchain: WASI preview1"), "{out}");
-    assert!(out.contains("MISSING    mylib.helper"), "{out}");
-    assert!(out.contains("provided   wasi_snapshot_preview1.fd_write"), "{out}");
+    assert!(out.contains("  wasi_snapshot_preview1 (1 of 2 provided)\n"), "{out}");
+    assert!(out.contains("    provided fd_write (func "), "{out}");
+    assert!(out.contains("    MISSING  not_a_wasi_function (func "), "{out}");
+    assert!(out.contains("  mylib (0 of 1 provided)\n    MISSING  helper"), "{out}");
+    assert!(out.contains("entry points: _start\nmemory: memory (1 pages or more)\ntable: none"), "{out}");
+    let o = wasmer_imports(&["inspect", "--json", m.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["toolchain"], "WASI preview1");
+    assert_eq!(v["all_provided"], false);
+    assert_eq!(v["start"][0], "_start");
+    let missing: Vec<&str> = v["imports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["provided"] == false)
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["not_a_wasi_function", "helper"]);
 
     // A WASI import with the wrong signature fails at instantiation, named.
     let m = wat(
@@ -120,6 +137,11 @@ fn bad_dir_and_env_are_usage_errors() {
     assert!(stderr(&o).contains("--env"), "{}", stderr(&o));
     let o = wasmer_imports(&["run", "--env", "NOT_IN_THE_HOST_ENV_SURELY", m]);
     assert_eq!(o.status.code(), Some(2));
+    let o = wasmer_imports(&["run", "--invoke", "add", m]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--invoke is for AssemblyScript modules"), "{}", stderr(&o));
+    let o = wasmer_imports(&["run", "--seed", "3", m]);
+    assert_eq!(o.status.code(), Some(2), "--seed needs --deterministic");
 }
 
 #[test]

@@ -160,6 +160,10 @@ pub fn run_cli(c: &Case, extra: &[&str]) -> (Vec<u8>, Vec<u8>, Option<u32>) {
     for (n, v) in &c.env {
         cmd.arg("--env").arg(format!("{n}={v}"));
     }
+    // One compiled-module cache for the whole test run: each module is
+    // compiled once, however many cases run it.
+    cmd.arg("--cache-dir")
+        .arg(Path::new(env!("CARGO_TARGET_TMPDIR")).join("module-cache"));
     cmd.args(extra);
     cmd.arg(&c.wasm).arg("--").args(&c.args);
     cmd.env_clear();

@@ -1,0 +1,63 @@
+//! The compiled-module cache: used on the second run, recompiled (never
+//! trusted) when an entry is truncated or corrupt, off with --no-cache.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_wasmer-imports")).args(args).env_clear().output().unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    match std::fs::read_dir(dir) {
+        Ok(d) => d.map(|e| e.unwrap().path()).collect(),
+        Err(_) => vec![],
+    }
+}
+
+#[test]
+fn cache_is_used_and_never_trusted_blindly() {
+    let hello = common::testdata().join("wasi/c/hello/hello.wasm");
+    let hello = hello.to_str().unwrap();
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("cache");
+    let d = dir.to_str().unwrap();
+    let want = (Some(3), "hello from c\n".to_string());
+
+    assert_eq!(run(&["run", "--no-cache", "--cache-dir", d, hello]), want);
+    assert!(entries(&dir).is_empty(), "--no-cache wrote a cache entry");
+
+    assert_eq!(run(&["run", "--cache-dir", d, hello]), want);
+    let files = entries(&dir);
+    assert_eq!(files.len(), 1, "one entry per module");
+    let entry = &files[0];
+    let good = std::fs::read(entry).unwrap();
+    assert!(good.starts_with(b"WIMCACHE"));
+    assert_eq!(run(&["run", "--cache-dir", d, hello]), want);
+
+    // Truncated, flipped, emptied, or replaced by junk: recompiled and rewritten.
+    let damaged: Vec<Vec<u8>> = vec![
+        good[..good.len() / 2].to_vec(),
+        {
+            let mut b = good.clone();
+            let i = b.len() - 100;
+            b[i] ^= 0xff;
+            b
+        },
+        vec![],
+        b"WIMCACHE but not really".to_vec(),
+    ];
+    for bad in damaged {
+        std::fs::write(entry, &bad).unwrap();
+        assert_eq!(run(&["run", "--cache-dir", d, hello]), want);
+        assert_eq!(std::fs::read(entry).unwrap(), good, "the entry was not rewritten");
+    }
+
+    // A different module gets its own entry.
+    let args = common::testdata().join("wasi/c/args/args.wasm");
+    assert_eq!(run(&["run", "--cache-dir", d, args.to_str().unwrap()]).0, Some(0));
+    assert_eq!(entries(&dir).len(), 2);
+}
