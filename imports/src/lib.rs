@@ -14,6 +14,32 @@
 //! - [`Errno`]: one POSIX error enum; [`ExitCode`]: the error that ends a
 //!   guest.
 //! - [`memory`]: checked access to guest memory, one borrow per call.
+//! - [`log`]: host-call logging by scope.
+//!
+//! An import set (`wasi_snapshot_preview1`, `emscripten`, `assemblyscript`,
+//! `gojs`) turns a [`Host`] into wasmer imports; the core itself runs no
+//! guest. Building a guest's world:
+//!
+//! ```
+//! use imports::fs::{MemFs, ReadOnly};
+//! use imports::stdio::OutputBuffer;
+//! use imports::ModuleConfig;
+//!
+//! let shared = MemFs::new(); // clone it into other guests' configs
+//! shared.write_file("greeting.txt", b"hello").unwrap();
+//! let stdout = OutputBuffer::new();
+//! let host = ModuleConfig::new()
+//!     .args(["app.wasm", "--verbose"])
+//!     .env("LANG", "C")
+//!     .stdout(stdout.clone())
+//!     .mount("/data", shared.clone())
+//!     .mount("/etc", ReadOnly(MemFs::new()))
+//!     .deterministic(42)
+//!     .build()
+//!     .unwrap();
+//! // stdio at 0-2, then one preopened directory per mount.
+//! assert_eq!(host.fds.open_fds().collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+//! ```
 
 #![warn(missing_docs)]
 
