@@ -7,12 +7,8 @@
 
 mod common;
 
-use common::{cases, check, fixtures, report};
-use imports::fs::OsDir;
 use imports::stdio::OutputBuffer;
 use imports::ModuleConfig;
-use std::collections::HashMap;
-use std::path::PathBuf;
 use wasmer::{Module, Store};
 
 /// Every program and case: fewer means some were lost.
@@ -24,41 +20,15 @@ const TRAP_EXIT: u32 = 134;
 
 #[test]
 fn testdata_through_the_embedding_api() {
-    let all = cases("emscripten");
-    let mut store = Store::default();
-    let mut modules: HashMap<PathBuf, Module> = HashMap::new();
-    let mut failures = Vec::new();
-    for c in &all {
-        let module = modules
-            .entry(c.wasm.clone())
-            .or_insert_with(|| Module::new(&store, std::fs::read(&c.wasm).unwrap()).unwrap())
-            .clone();
-        let out = OutputBuffer::new();
-        let mut cfg = ModuleConfig::new()
-            .arg(c.wasm.file_name().unwrap().to_string_lossy())
-            .args(c.args.iter().cloned())
-            .stdout(out.clone());
-        for (n, v) in &c.env {
-            cfg = cfg.env(n, v);
-        }
-        if let Some(s) = &c.stdin {
-            cfg = cfg.stdin(std::fs::File::open(s).unwrap());
-        }
-        let mounts = fixtures(c);
-        for (_, host, guest) in &mounts {
-            cfg = cfg.mount(guest.clone(), OsDir::open(host).unwrap());
-        }
-        let exit = match emscripten::run(&mut store, &module, cfg) {
-            Ok(code) => Some(code),
-            Err(emscripten::Error::Trap(_)) => Some(TRAP_EXIT),
-            Err(e) => {
-                failures.push(format!("{}: {e}", c.name));
-                continue;
-            }
-        };
-        check(&mut failures, c, "the embedding API", &out.contents(), exit);
-    }
-    report(failures, all.len(), AT_LEAST);
+    common::check_all_through_api(
+        "emscripten",
+        AT_LEAST,
+        |store, module, config, _| match emscripten::run(store, module, config) {
+            Ok(code) => Ok(code),
+            Err(emscripten::Error::Trap(_)) => Ok(TRAP_EXIT),
+            Err(e) => Err(e.to_string()),
+        },
+    );
 }
 
 #[test]

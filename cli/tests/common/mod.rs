@@ -5,8 +5,13 @@
 
 #![allow(dead_code)]
 
+use imports::fs::OsDir;
+use imports::stdio::OutputBuffer;
+use imports::ModuleConfig;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use wasmer::{Module, Store};
 
 /// One `.case` file and its expectations.
 pub struct Case {
@@ -184,6 +189,48 @@ pub fn check_all_through_cli(subdir: &str, at_least: usize) {
         check(&mut failures, c, "the CLI", &stdout, exit);
         if exit != Some(c.exit) && !stderr.is_empty() {
             failures.push(format!("{} stderr: {}", c.name, show(&stderr)));
+        }
+    }
+    report(failures, all.len(), at_least);
+}
+
+/// Checks every case of `testdata/<subdir>` through the embedding API.
+/// `run` gets a store, the module (compiled once per file), the case's
+/// configuration (argv[0] the file's name, its arguments, environment,
+/// stdin, fresh copies of its fixtures mounted, stdout captured) and the
+/// case; it returns the exit code, or an error to report.
+pub fn check_all_through_api(
+    subdir: &str,
+    at_least: usize,
+    mut run: impl FnMut(&mut Store, &Module, ModuleConfig, &Case) -> Result<u32, String>,
+) {
+    let all = cases(subdir);
+    let mut store = Store::default();
+    let mut modules: HashMap<PathBuf, Module> = HashMap::new();
+    let mut failures = Vec::new();
+    for c in &all {
+        let module = modules
+            .entry(c.wasm.clone())
+            .or_insert_with(|| Module::new(&store, std::fs::read(&c.wasm).unwrap()).unwrap())
+            .clone();
+        let out = OutputBuffer::new();
+        let mut cfg = ModuleConfig::new()
+            .arg(c.wasm.file_name().unwrap().to_string_lossy())
+            .args(c.args.iter().cloned())
+            .stdout(out.clone());
+        for (n, v) in &c.env {
+            cfg = cfg.env(n, v);
+        }
+        if let Some(s) = &c.stdin {
+            cfg = cfg.stdin(std::fs::File::open(s).unwrap());
+        }
+        let mounts = fixtures(c);
+        for (_, host, guest) in &mounts {
+            cfg = cfg.mount(guest.clone(), OsDir::open(host).unwrap());
+        }
+        match run(&mut store, &module, cfg, c) {
+            Ok(code) => check(&mut failures, c, "the embedding API", &out.contents(), Some(code)),
+            Err(e) => failures.push(format!("{}: {e}", c.name)),
         }
     }
     report(failures, all.len(), at_least);
