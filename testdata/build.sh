@@ -88,5 +88,6 @@ if command -v wasm-validate >/dev/null; then
     for f in */*/*.wasm; do wasm-validate "$f"; done
 fi
 if [ -x "$here/assemblyscript/node_modules/.bin/asc" ]; then "$here/assemblyscript/build.sh" "$@"; else echo "skip assemblyscript/ (run npm ci in testdata/assemblyscript)"; fi
+"$here/gojs/build.sh" "$@"   # Go js/wasm (go1.19 + go1.27): see its header
 "$here/emscripten/build.sh" "$@"   # Emscripten (Debian emcc 3.1.6): see its header
 "$here/deterministic/build.sh"   # clock and random values for --deterministic

@@ -79,20 +79,32 @@ pub fn inspect(file: &Path, json: bool) -> Result<ExitCode, CliError> {
         all_provided: imports.iter().all(|i| i.provided),
         start: STARTS
             .iter()
-            .filter(|s| module.exports().any(|e| e.name() == **s && matches!(e.ty(), ExternType::Function(_))))
+            .filter(|s| {
+                module
+                    .exports()
+                    .any(|e| e.name() == **s && matches!(e.ty(), ExternType::Function(_)))
+            })
             .map(|s| s.to_string())
             .collect(),
-        memory: find(|t| matches!(t, ExternType::Memory(_))).or_else(|| imported(|t| matches!(t, ExternType::Memory(_)))),
+        memory: find(|t| matches!(t, ExternType::Memory(_)))
+            .or_else(|| imported(|t| matches!(t, ExternType::Memory(_)))),
         table: find(|t| matches!(t, ExternType::Table(_))).or_else(|| imported(|t| matches!(t, ExternType::Table(_)))),
         imports,
         exports,
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::Setup(e.to_string()))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| CliError::Setup(e.to_string()))?
+        );
     } else {
         print_text(&report);
     }
-    Ok(if report.all_provided { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.all_provided {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn describe(t: &ExternType) -> String {
@@ -126,7 +138,14 @@ fn print_text(r: &Report) {
             println!("    {mark} {} ({})", i.name, i.kind);
         }
     }
-    println!("entry points: {}", if r.start.is_empty() { "none".to_string() } else { r.start.join(", ") });
+    println!(
+        "entry points: {}",
+        if r.start.is_empty() {
+            "none".to_string()
+        } else {
+            r.start.join(", ")
+        }
+    );
     println!("memory: {}", r.memory.as_deref().unwrap_or("none"));
     println!("table: {}", r.table.as_deref().unwrap_or("none"));
     println!("exports:");

@@ -5,6 +5,7 @@ mod assemblyscript;
 mod cache;
 mod detect;
 mod emscripten;
+mod gojs;
 mod inspect;
 mod run;
 mod wasi;
@@ -13,8 +14,8 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Run WebAssembly programs on wasmer with the host imports their
-/// toolchain expects (WASI preview1 today; Emscripten, AssemblyScript and
-/// Go js as their import sets land).
+/// toolchain expects: WASI (preview1 and preview0), Emscripten,
+/// AssemblyScript and Go js/wasm, detected from the module's imports.
 #[derive(Parser, Debug)]
 #[command(name = "wasmer-imports", version, about)]
 struct Cli {

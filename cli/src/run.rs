@@ -67,7 +67,7 @@ impl RunArgs {
         PathBuf::from(&self.command[0])
     }
 
-    /// The guest's arguments after argv[0].
+    /// The guest's arguments after `argv[0]`.
     pub fn guest_args(&self) -> &[String] {
         let rest = &self.command[1..];
         match rest.first().map(String::as_str) {
@@ -195,7 +195,8 @@ fn config(args: &RunArgs) -> Result<ModuleConfig, CliError> {
         };
     }
     if let Some(scopes) = &args.hostlogging {
-        let scopes = imports::log::LogScopes::parse(scopes).map_err(|e| CliError::Usage(format!("--hostlogging: {e}")))?;
+        let scopes =
+            imports::log::LogScopes::parse(scopes).map_err(|e| CliError::Usage(format!("--hostlogging: {e}")))?;
         cfg = cfg.host_logging(scopes);
         // Plain lines on stderr: the log is for people reading along.
         let _ = tracing_subscriber::fmt()
@@ -287,10 +288,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
             crate::wasi::run(&mut store, &module, config, &file)
         }
         Toolchain::AssemblyScript => crate::assemblyscript::run(&mut store, &module, config, &args),
-        Toolchain::GoJs => Err(CliError::Imports(format!(
-            "{} was built for Go js/wasm, whose import set is not part of this build yet",
-            file.display()
-        ))),
+        Toolchain::GoJs => crate::gojs::run(&mut store, &module, config, &file),
         Toolchain::Emscripten => crate::emscripten::run(&mut store, &module, config, &file),
     }
 }
@@ -300,7 +298,7 @@ pub fn provided(store: &mut Store, module: &Module, toolchain: Toolchain) -> Res
     match toolchain {
         Toolchain::Wasi | Toolchain::WasiPreview0 | Toolchain::None => crate::wasi::provided(store),
         Toolchain::AssemblyScript => crate::assemblyscript::provided(store, module),
-        Toolchain::GoJs => Ok(Imports::new()),
+        Toolchain::GoJs => crate::gojs::provided(store, module),
         Toolchain::Emscripten => crate::emscripten::provided(store, module),
     }
 }
