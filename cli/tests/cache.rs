@@ -7,7 +7,11 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(args: &[&str]) -> (Option<i32>, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_wasmer-imports")).args(args).env_clear().output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_wasmer-imports"))
+        .args(args)
+        .env_clear()
+        .output()
+        .unwrap();
     (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
 }
 

@@ -26,11 +26,18 @@ fn deterministic_runs_repeat_exactly() {
     // The fake wall clock starts at 2022-01-01T00:00:00Z and the sleep
     // advanced the fake monotonic clock by what was asked, at once.
     assert!(a.starts_with("realtime 1640995200."), "{a}");
-    let slept: u64 = a.lines().find_map(|l| l.strip_prefix("slept ")?.strip_suffix(" ns")?.parse().ok()).unwrap();
+    let slept: u64 = a
+        .lines()
+        .find_map(|l| l.strip_prefix("slept ")?.strip_suffix(" ns")?.parse().ok())
+        .unwrap();
     assert!(slept >= 5_000_000, "{a}");
     let other_seed = run(&["--deterministic", "--seed", "8"]);
     assert_ne!(a, other_seed);
     let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
-    assert_eq!(lines(&a)[..3], lines(&other_seed)[..3], "the seed changes only the random bytes");
+    assert_eq!(
+        lines(&a)[..3],
+        lines(&other_seed)[..3],
+        "the seed changes only the random bytes"
+    );
     assert_ne!(run(&[]), run(&[]), "real clocks and entropy differ between runs");
 }

@@ -91,7 +91,10 @@ fn unprovided_imports_are_named() {
     assert!(out.contains("    provided fd_write (func "), "{out}");
     assert!(out.contains("    MISSING  not_a_wasi_function (func "), "{out}");
     assert!(out.contains("  mylib (0 of 1 provided)\n    MISSING  helper"), "{out}");
-    assert!(out.contains("entry points: _start\nmemory: memory (1 pages or more)\ntable: none"), "{out}");
+    assert!(
+        out.contains("entry points: _start\nmemory: memory (1 pages or more)\ntable: none"),
+        "{out}"
+    );
     let o = wasmer_imports(&["inspect", "--json", m.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -139,7 +142,11 @@ fn bad_dir_and_env_are_usage_errors() {
     assert_eq!(o.status.code(), Some(2));
     let o = wasmer_imports(&["run", "--invoke", "add", m]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--invoke is for AssemblyScript modules"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--invoke is for AssemblyScript modules"),
+        "{}",
+        stderr(&o)
+    );
     let o = wasmer_imports(&["run", "--seed", "3", m]);
     assert_eq!(o.status.code(), Some(2), "--seed needs --deterministic");
 }

@@ -6,7 +6,10 @@ mod common;
 use std::process::Command;
 
 fn run(scopes: &str) -> (String, String) {
-    let cat = common::cases("wasi/c").into_iter().find(|c| c.name.ends_with("cat/file")).expect("the cat case");
+    let cat = common::cases("wasi/c")
+        .into_iter()
+        .find(|c| c.name.ends_with("cat/file"))
+        .expect("the cat case");
     let mounts = common::fixtures(&cat);
     let o = Command::new(env!("CARGO_BIN_EXE_wasmer-imports"))
         .args(["run", "--hostlogging", scopes, "--dir"])
@@ -17,18 +20,27 @@ fn run(scopes: &str) -> (String, String) {
         .output()
         .unwrap();
     assert_eq!(o.stdout, cat.stdout, "logging must not touch the guest's stdout");
-    (String::from_utf8(o.stdout).unwrap(), String::from_utf8(o.stderr).unwrap())
+    (
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
 }
 
 #[test]
 fn calls_and_results_are_logged_by_scope() {
     let (_, log) = run("filesystem");
-    assert!(log.contains("==> wasi_snapshot_preview1.path_open(fd=3,dirflags=1,path=\"hello.txt\""), "{log}");
+    assert!(
+        log.contains("==> wasi_snapshot_preview1.path_open(fd=3,dirflags=1,path=\"hello.txt\""),
+        "{log}"
+    );
     assert!(log.contains("<== (opened_fd=4,errno=ESUCCESS)"), "{log}");
     assert!(log.contains("==> wasi_snapshot_preview1.fd_write(fd=1,"), "{log}");
     assert!(log.contains("<== (nwritten="), "{log}");
     assert!(log.contains("errno=EBADF") || log.contains("errno=ENOENT") || log.contains("errno=ESUCCESS"));
-    assert!(!log.contains("args_sizes_get"), "proc calls are not in the filesystem scope: {log}");
+    assert!(
+        !log.contains("args_sizes_get"),
+        "proc calls are not in the filesystem scope: {log}"
+    );
 
     let (_, log) = run("proc");
     assert!(log.contains("==> wasi_snapshot_preview1.args_sizes_get("), "{log}");
@@ -53,7 +65,12 @@ fn an_unknown_scope_is_a_usage_error() {
 }
 
 fn log_of(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_wasmer-imports")).arg("run").args(args).env_clear().output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_wasmer-imports"))
+        .arg("run")
+        .args(args)
+        .env_clear()
+        .output()
+        .unwrap();
     String::from_utf8(o.stderr).unwrap()
 }
 
@@ -64,7 +81,14 @@ fn every_import_set_logs_through_the_same_format() {
     common::copy_dir(&common::testdata().join("emscripten/files-O0/fixture"), t.path());
     let wasm = common::testdata().join("emscripten/files-O0/files-O0.wasm");
     let dir = format!("{}::/data", t.path().display());
-    let log = log_of(&["--hostlogging", "filesystem", "--dir", &dir, wasm.to_str().unwrap(), "/data"]);
+    let log = log_of(&[
+        "--hostlogging",
+        "filesystem",
+        "--dir",
+        &dir,
+        wasm.to_str().unwrap(),
+        "/data",
+    ]);
     assert!(log.contains("==> env.__syscall_open(a0=\"/data/input.txt\","), "{log}");
     assert!(log.contains("==> wasi_snapshot_preview1.fd_read("), "{log}");
     assert!(log.contains("<== ("), "{log}");
@@ -72,7 +96,10 @@ fn every_import_set_logs_through_the_same_format() {
     // AssemblyScript: its UTF-16 strings decoded; nothing logged when off.
     let hello = common::testdata().join("assemblyscript/hello/hello.wasm");
     let log = log_of(&["--hostlogging", "filesystem", hello.to_str().unwrap()]);
-    assert!(log.contains("==> env.console.log(a0=\"Hello from AssemblyScript\")"), "{log}");
+    assert!(
+        log.contains("==> env.console.log(a0=\"Hello from AssemblyScript\")"),
+        "{log}"
+    );
     let log = log_of(&["--hostlogging", "clock", hello.to_str().unwrap()]);
     assert!(!log.contains("console.log"), "{log}");
 }

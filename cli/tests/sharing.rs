@@ -22,14 +22,22 @@ fn fixture() -> MemFs {
 
 fn emscripten_reader(store: &mut Store, module: &Module, fs: &MemFs) -> String {
     let out = OutputBuffer::new();
-    let config = ModuleConfig::new().arg("files").arg("/data").stdout(out.clone()).mount("/data", fs.clone());
+    let config = ModuleConfig::new()
+        .arg("files")
+        .arg("/data")
+        .stdout(out.clone())
+        .mount("/data", fs.clone());
     // The program exits with 3 by design (testdata/emscripten/files-O0/main.exit).
     assert_eq!(emscripten::run(store, module, config).unwrap(), 3);
     out.to_string_lossy()
 }
 
 fn reader_module(store: &Store) -> Module {
-    Module::new(store, std::fs::read(common::testdata().join("emscripten/files-O0/files-O0.wasm")).unwrap()).unwrap()
+    Module::new(
+        store,
+        std::fs::read(common::testdata().join("emscripten/files-O0/files-O0.wasm")).unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -37,12 +45,16 @@ fn a_wasi_guest_writes_what_an_emscripten_guest_reads() {
     let fs = fixture();
     let mut store = Store::default();
     let writer = Module::new(&store, example::WASI_WRITER).unwrap();
-    let code = wasi_snapshot_preview1::run(&mut store, &writer, ModuleConfig::new().mount("/data", fs.clone())).unwrap();
+    let code =
+        wasi_snapshot_preview1::run(&mut store, &writer, ModuleConfig::new().mount("/data", fs.clone())).unwrap();
     assert_eq!(code, 0);
     assert_eq!(fs.read_file("input.txt").unwrap(), b"shared by a WASI guest\n");
     let reader = reader_module(&store);
     let out = emscripten_reader(&mut store, &reader, &fs);
-    assert!(out.starts_with("read input.txt: 23 bytes: shared by a WASI guest\n"), "{out}");
+    assert!(
+        out.starts_with("read input.txt: 23 bytes: shared by a WASI guest\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -68,8 +80,10 @@ fn guests_of_two_import_sets_share_a_tree_from_two_threads_at_once() {
             let module = Module::new(&store, std::fs::read(cat).unwrap()).unwrap();
             for _ in 0..20 {
                 let out = OutputBuffer::new();
-                let config =
-                    ModuleConfig::new().args(["cat", "/data/input.txt"]).stdout(out.clone()).mount("/data", fs.clone());
+                let config = ModuleConfig::new()
+                    .args(["cat", "/data/input.txt"])
+                    .stdout(out.clone())
+                    .mount("/data", fs.clone());
                 assert_eq!(wasi_snapshot_preview1::run(&mut store, &module, config).unwrap(), 0);
                 assert_eq!(out.contents(), b"hello input\n");
             }

@@ -38,10 +38,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     wasi_snapshot_preview1::run(&mut store, &writer, ModuleConfig::new().mount("/data", files.clone()))?;
 
     // The reader: Emscripten, mounting the same tree (a clone shares it).
-    let wasm = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/emscripten/files-O0/files-O0.wasm");
+    let wasm = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testdata/emscripten/files-O0/files-O0.wasm"
+    );
     let reader = Module::new(&store, std::fs::read(wasm)?)?;
     let out = OutputBuffer::new();
-    let config = ModuleConfig::new().arg("files").arg("/data").stdout(out.clone()).mount("/data", files);
+    let config = ModuleConfig::new()
+        .arg("files")
+        .arg("/data")
+        .stdout(out.clone())
+        .mount("/data", files);
     emscripten::run(&mut store, &reader, config)?;
     print!("{}", out.to_string_lossy().lines().next().unwrap_or_default());
     println!();
