@@ -37,7 +37,12 @@ pub fn functions(store: &Store, imports: &Imports) -> Vec<(String, String, Funct
             Extern::Function(f) => Some((m, n, f.ty(store))),
             _ => None,
         })
-        .filter(|(_, _, t)| t.params().iter().chain(t.results()).all(|p| !matches!(wat_type(p), "externref")))
+        .filter(|(_, _, t)| {
+            t.params()
+                .iter()
+                .chain(t.results())
+                .all(|p| !matches!(wat_type(p), "externref"))
+        })
         .collect()
 }
 
@@ -82,6 +87,10 @@ pub fn harness_for(engine: Engine, mut funcs: Vec<(String, String, FunctionType)
     w += "  (func (export \"free\") (param i32))\n";
     w += "  (func (export \"__cxa_can_catch\") (param i32 i32 i32) (result i32) (i32.const 0))\n";
     w += "  (func (export \"__cxa_is_pointer_type\") (param i32) (result i32) (i32.const 0))\n";
+    // ...and what Go's runtime exports: its memory as `mem`, `getsp`, `resume`.
+    w += "  (export \"mem\" (memory 0))\n";
+    w += "  (func (export \"getsp\") (result i32) (global.get $sp))\n";
+    w += "  (func (export \"resume\"))\n";
     w += "  (table (export \"__indirect_function_table\") 4 funcref)\n";
     w += "  (elem (i32.const 1) $save)\n";
     for (i, (_, _, t)) in funcs.iter().enumerate() {

@@ -16,7 +16,15 @@ use std::sync::OnceLock;
 use wasmer::{Engine, Instance, Module, Store};
 
 /// Programs whose `env` imports, together, cover what the set provides.
-const PROGRAMS: &[&str] = &["files-O0", "exceptions-O0", "sjlj-O0", "time", "memgrow", "invoke", "args"];
+const PROGRAMS: &[&str] = &[
+    "files-O0",
+    "exceptions-O0",
+    "sjlj-O0",
+    "time",
+    "memgrow",
+    "invoke",
+    "args",
+];
 
 fn config() -> ModuleConfig {
     let fs = MemFs::with_capacity_limit(1 << 20);

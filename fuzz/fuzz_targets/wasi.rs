@@ -41,7 +41,13 @@ fuzz_target!(|data: &[u8]| {
     let _ = fs.write_file("d/f", b"contents");
     let _ = fs.symlink("d/f", "l");
     let _ = fs.symlink("../../x", "out");
-    let mut g = Guest::new(ModuleConfig::new().deterministic(1).args(["p", "a"]).env("K", "V").mount("/m", fs));
+    let mut g = Guest::new(
+        ModuleConfig::new()
+            .deterministic(1)
+            .args(["p", "a"])
+            .env("K", "V")
+            .mount("/m", fs),
+    );
     let mut input = Input(data);
     for _ in 0..16 {
         if input.0.is_empty() {
