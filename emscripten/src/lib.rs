@@ -207,6 +207,8 @@ env_functions! {
     "__syscall_newfstatat" => syscall::fstatat64,
     "__syscall_getdents64" => syscall::getdents64,
     "__syscall_fcntl64" => syscall::fcntl64,
+    "__syscall_dup" => syscall::dup,
+    "__syscall_dup3" => syscall::dup3,
     "__syscall_ioctl" => syscall::ioctl,
     "__syscall_faccessat" => syscall::faccessat,
     "__syscall_readlinkat" => syscall::readlinkat,

@@ -559,12 +559,41 @@ const F_SETLKW: i32 = 7;
 const F_DUPFD_CLOEXEC: i32 = 1030;
 const F_UNLCK: u16 = 2;
 
+/// `__syscall_dup(fd) -> newfd`: a second descriptor, the lowest free,
+/// for the same open file (shared offset). Errors: `EBADF`, `EMFILE`.
+pub fn dup(mut ctx: Ctx<'_>, fd: i32) -> i32 {
+    sys(&mut ctx, |env, _| {
+        let fd = u32::try_from(fd).map_err(|_| Errno::Badf)?;
+        Ok(env.host.fds.duplicate(fd, 0)? as i32)
+    })
+}
+
+/// `__syscall_dup3(fd, newfd, flags) -> newfd` (what `dup2` calls):
+/// makes `newfd` refer to `fd`'s open file, closing what it held.
+/// `flags` may only be `O_CLOEXEC` (meaningless here). Errors: `EBADF`,
+/// `EINVAL` (`fd == newfd`, other flags).
+pub fn dup3(mut ctx: Ctx<'_>, fd: i32, newfd: i32, flags: i32) -> i32 {
+    const O_CLOEXEC: i32 = 0o2000000;
+    sys(&mut ctx, |env, _| {
+        let (from, to) = (u32::try_from(fd), u32::try_from(newfd));
+        let (Ok(from), Ok(to)) = (from, to) else {
+            return Err(Errno::Badf);
+        };
+        if from == to || flags & !O_CLOEXEC != 0 {
+            return Err(Errno::Inval);
+        }
+        env.host.fds.duplicate_to(from, to)?;
+        Ok(newfd)
+    })
+}
+
 /// `__syscall_fcntl64(fd, cmd, varargs)`: `F_GETFD`/`F_SETFD` (0: no
 /// `exec`), `F_GETFL` (access mode, `O_APPEND`, `O_NONBLOCK`,
 /// `O_DIRECTORY`), `F_SETFL` (`O_APPEND`, `O_NONBLOCK`), `F_GETLK` (always
-/// unlocked), `F_SETLK`/`F_SETLKW` (succeed: one process). `F_DUPFD` is not
-/// implemented (`ENOSYS`: descriptors cannot be shared yet); other
-/// commands: `EINVAL`. Errors: `EBADF`, `EFAULT`.
+/// unlocked), `F_SETLK`/`F_SETLKW` (succeed: one process),
+/// `F_DUPFD`/`F_DUPFD_CLOEXEC` (the lowest free descriptor not below the
+/// argument, sharing the open file); other commands: `EINVAL`. Errors:
+/// `EBADF`, `EFAULT`, `EMFILE`.
 pub fn fcntl64(mut ctx: Ctx<'_>, fd: i32, cmd: i32, varargs: u32) -> i32 {
     sys(&mut ctx, |env, mem| {
         let fd = u32::try_from(fd).map_err(|_| Errno::Badf)?;
@@ -619,7 +648,10 @@ pub fn fcntl64(mut ctx: Ctx<'_>, fd: i32, cmd: i32, varargs: u32) -> i32 {
                 mem.write_u16(flock, F_UNLCK)?;
                 Ok(0)
             }
-            F_DUPFD | F_DUPFD_CLOEXEC => Err(Errno::Nosys),
+            F_DUPFD | F_DUPFD_CLOEXEC => {
+                let min = u32::try_from(mem.read_u32(varargs)? as i32).map_err(|_| Errno::Inval)?;
+                Ok(env.host.fds.duplicate(fd, min)? as i32)
+            }
             _ => Err(Errno::Inval),
         }
     })

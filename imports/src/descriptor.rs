@@ -10,7 +10,7 @@ use crate::errno::{Errno, Result};
 use crate::fs::{DirEntry, File, FileSystem, FileType};
 use std::fmt;
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Rights a descriptor carries: a bit set numbered as WASI preview1's
 /// `rights` (`typenames.witx`). An operation whose right is missing is
@@ -427,6 +427,71 @@ impl Descriptors {
         self.insert_at(to, d)
     }
 
+    /// Duplicates `fd` at the lowest free number not below `min` (POSIX
+    /// `dup`, `fcntl(F_DUPFD)`). Both numbers then refer to one open file:
+    /// they share its offset, as POSIX requires. Errors: `EBADF` (`fd`
+    /// not open), `EMFILE` (no number left), `ENOTSUP` (a listening
+    /// socket).
+    pub fn duplicate(&mut self, fd: u32, min: u32) -> Result<u32> {
+        let copy = self.share(fd)?;
+        let start = min as usize;
+        if start >= MAX_DESCRIPTORS {
+            return Err(Errno::Mfile);
+        }
+        let at = (start..self.slots.len())
+            .find(|&i| self.slots[i].is_none())
+            .unwrap_or(self.slots.len().max(start));
+        if at >= MAX_DESCRIPTORS {
+            return Err(Errno::Mfile);
+        }
+        self.insert_at(at as u32, copy)?;
+        Ok(at as u32)
+    }
+
+    /// Duplicates `fd` onto number `to`, closing what `to` held (POSIX
+    /// `dup2`). `fd == to` does nothing. Errors: `EBADF`, `ENOTSUP`.
+    pub fn duplicate_to(&mut self, fd: u32, to: u32) -> Result<()> {
+        if fd == to {
+            return self.get(fd).map(drop);
+        }
+        if to as usize >= MAX_DESCRIPTORS {
+            return Err(Errno::Badf);
+        }
+        let copy = self.share(fd)?;
+        self.insert_at(to, copy)
+    }
+
+    /// A second descriptor for what `fd` refers to, making the open file
+    /// shared between them first.
+    fn share(&mut self, fd: u32) -> Result<Descriptor> {
+        Ok(match self.get_mut(fd)? {
+            Descriptor::File(f) => {
+                let shared = SharedFile(Arc::new(Mutex::new(std::mem::replace(
+                    &mut f.file,
+                    Box::new(crate::stdio::WriteStream(Box::new(std::io::sink()))),
+                ))));
+                f.file = Box::new(shared.clone());
+                Descriptor::File(OpenFile {
+                    file: Box::new(shared),
+                    filetype: f.filetype,
+                    rights: f.rights,
+                    inheriting: f.inheriting,
+                    flags: f.flags,
+                })
+            }
+            Descriptor::Dir(d) => Descriptor::Dir(OpenDir {
+                fs: d.fs.clone(),
+                path: d.path.clone(),
+                preopen: None,
+                rights: d.rights,
+                inheriting: d.inheriting,
+                flags: d.flags,
+                listing: None,
+            }),
+            Descriptor::Listener(_) => return Err(Errno::Notsup),
+        })
+    }
+
     /// Numbers of the open descriptors, ascending.
     pub fn open_fds(&self) -> impl Iterator<Item = u32> + '_ {
         self.slots
@@ -434,6 +499,74 @@ impl Descriptors {
             .enumerate()
             .filter(|(_, s)| s.is_some())
             .map(|(i, _)| i as u32)
+    }
+}
+
+/// One open file behind several descriptors (after `dup`): each call
+/// locks it for its duration, so the descriptors share one offset.
+#[derive(Clone, Debug)]
+pub struct SharedFile(Arc<Mutex<Box<dyn File>>>);
+
+impl SharedFile {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Box<dyn File>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl File for SharedFile {
+    fn read_vectored(&mut self, bufs: &mut [std::io::IoSliceMut<'_>]) -> Result<usize> {
+        self.lock().read_vectored(bufs)
+    }
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> Result<usize> {
+        self.lock().write_vectored(bufs)
+    }
+    fn pread(&mut self, bufs: &mut [std::io::IoSliceMut<'_>], offset: u64) -> Result<usize> {
+        self.lock().pread(bufs, offset)
+    }
+    fn pwrite(&mut self, bufs: &[std::io::IoSlice<'_>], offset: u64) -> Result<usize> {
+        self.lock().pwrite(bufs, offset)
+    }
+    fn seek(&mut self, pos: std::io::SeekFrom) -> Result<u64> {
+        self.lock().seek(pos)
+    }
+    fn stat(&mut self) -> Result<crate::fs::Stat> {
+        self.lock().stat()
+    }
+    fn set_len(&mut self, size: u64) -> Result<()> {
+        self.lock().set_len(size)
+    }
+    fn set_times(&mut self, atim: crate::fs::SetTime, mtim: crate::fs::SetTime) -> Result<()> {
+        self.lock().set_times(atim, mtim)
+    }
+    fn sync(&mut self) -> Result<()> {
+        self.lock().sync()
+    }
+    fn sync_data(&mut self) -> Result<()> {
+        self.lock().sync_data()
+    }
+    fn allocate(&mut self, offset: u64, len: u64) -> Result<()> {
+        self.lock().allocate(offset, len)
+    }
+    fn bytes_readable(&mut self) -> Result<Option<u64>> {
+        self.lock().bytes_readable()
+    }
+    fn is_writable(&mut self) -> bool {
+        self.lock().is_writable()
+    }
+    fn is_append(&self) -> bool {
+        self.lock().is_append()
+    }
+    fn set_append(&mut self, append: bool) -> Result<()> {
+        self.lock().set_append(append)
+    }
+    fn peek(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.lock().peek(buf)
+    }
+    fn shutdown(&mut self, read: bool, write: bool) -> Result<()> {
+        self.lock().shutdown(read, write)
+    }
+    fn set_nonblocking(&mut self, on: bool) -> Result<()> {
+        self.lock().set_nonblocking(on)
     }
 }
 
@@ -529,6 +662,70 @@ mod tests {
         assert_eq!(t.renumber(0, 7).unwrap_err(), Errno::Badf);
         assert_eq!(t.renumber(9, 0).unwrap_err(), Errno::Badf);
         assert_eq!(t.open_fds().collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn duplicates_share_one_offset() {
+        use crate::fs::{FileSystem, MemFs, OpenOptions};
+        use std::io::{IoSlice, IoSliceMut, SeekFrom};
+        let fs = MemFs::new();
+        fs.write_file("f", b"0123456789").unwrap();
+        let file = fs
+            .open(
+                "f",
+                &OpenOptions {
+                    read: true,
+                    write: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let mut t = Descriptors::new();
+        for _ in 0..3 {
+            t.insert(file()).unwrap();
+        }
+        t.insert(Descriptor::File(OpenFile {
+            file,
+            filetype: FileType::RegularFile,
+            rights: Rights::REGULAR_FILE,
+            inheriting: Rights::NONE,
+            flags: FdFlags::default(),
+        }))
+        .unwrap();
+        assert_eq!(t.duplicate(3, 0).unwrap(), 4);
+        assert_eq!(t.duplicate(3, 10).unwrap(), 10);
+        t.duplicate_to(4, 1).unwrap();
+        let mut buf = [0u8; 4];
+        t.file(3, Rights::NONE)
+            .unwrap()
+            .file
+            .read_vectored(&mut [IoSliceMut::new(&mut buf)])
+            .unwrap();
+        assert_eq!(&buf, b"0123");
+        // The duplicates continue where the original stopped.
+        t.file(10, Rights::NONE)
+            .unwrap()
+            .file
+            .read_vectored(&mut [IoSliceMut::new(&mut buf)])
+            .unwrap();
+        assert_eq!(&buf, b"4567");
+        assert_eq!(
+            t.file(1, Rights::NONE)
+                .unwrap()
+                .file
+                .seek(SeekFrom::Current(0))
+                .unwrap(),
+            8
+        );
+        t.remove(3).unwrap();
+        t.file(4, Rights::NONE)
+            .unwrap()
+            .file
+            .write_vectored(&[IoSlice::new(b"XY")])
+            .unwrap();
+        assert_eq!(fs.read_file("f").unwrap(), b"01234567XY");
+        assert_eq!(t.duplicate(99, 0).unwrap_err(), Errno::Badf);
+        assert_eq!(t.duplicate(4, u32::MAX).unwrap_err(), Errno::Mfile);
     }
 
     #[test]

@@ -57,6 +57,7 @@ build exceptions-O0       em++ exceptions.cpp -O0 -fexceptions
 build memgrow             emcc memgrow.c -O2 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=256MB
 build memgrow-standalone  emcc memgrow.c -O2 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=256MB -sSTANDALONE_WASM
 build time                emcc time.c -O2
+build dup                 emcc dup.c -O2 -sNODERAWFS=1
 
 if selected invoke; then
     echo invoke
