@@ -315,7 +315,7 @@ pub fn errno_error(s: &mut GoJs, e: Errno, syscall: &str, path: &str) -> Result<
 
 /// A node `fs.Stats` object.
 fn stats(s: &mut GoJs, st: &Stat) -> Result<Value, HeapFull> {
-    let (fmt, perm) = match st.filetype {
+    let (fmt, default_perm) = match st.filetype {
         FileType::Directory => (S_IFDIR, 0o755),
         FileType::RegularFile => (S_IFREG, 0o644),
         FileType::SymbolicLink => (S_IFLNK, 0o777),
@@ -325,6 +325,8 @@ fn stats(s: &mut GoJs, st: &Stat) -> Result<Value, HeapFull> {
         FileType::SocketStream | FileType::SocketDgram => (0o140000, 0o755),
         FileType::Unknown => (0, 0o600),
     };
+    // File systems that keep permission bits report them (0: none kept).
+    let perm = if st.mode != 0 { i64::from(st.mode) } else { default_perm };
     let ms = |ns: u64| Value::Number(ns as f64 / 1e6);
     let n = |x: u64| Value::Number(x as f64);
     let w = &mut s.world;
@@ -446,7 +448,12 @@ fn run(s: &mut GoJs, op: Op, args: &[Value]) -> Result<(Done, String), BadArg> {
                 None | Some(Value::Undefined) => 0,
                 _ => int_arg(args, 1, "flags")?,
             };
-            open(s, p, flags).map(|fd| Some(Value::Number(f64::from(fd))))
+            // node: `mode` defaults to 0o666.
+            let mode = match args.get(2) {
+                None | Some(Value::Undefined) => 0o666,
+                _ => mode_arg(args, 2)?,
+            };
+            open(s, p, flags, mode).map(|fd| Some(Value::Number(f64::from(fd))))
         }
         Op::Close => {
             let fd = fd_arg(args)?;
@@ -469,12 +476,21 @@ fn run(s: &mut GoJs, op: Op, args: &[Value]) -> Result<(Done, String), BadArg> {
             let id = s.world.heap.alloc(Kind::Array(items)).map_err(|_| Errno::Nomem)?;
             Ok(Some(Value::Object(id)))
         }),
-        Op::Mkdir => lookup(s, p, false).and_then(|(fs, r)| {
-            if r.ends_in_dot || r.path.is_empty() {
-                return Err(Errno::Exist);
-            }
-            fs.create_dir(&r.path).map(|_| None)
-        }),
+        Op::Mkdir => {
+            // node: `mode` defaults to 0o777; the umask applies.
+            let mode = match args.get(1) {
+                None | Some(Value::Undefined) => 0o777,
+                _ => mode_arg(args, 1)?,
+            };
+            lookup(s, p, false).and_then(|(fs, r)| {
+                if r.ends_in_dot || r.path.is_empty() {
+                    return Err(Errno::Exist);
+                }
+                fs.create_dir(&r.path)?;
+                created_mode(s, fs.as_ref(), &r.path, mode);
+                Ok(None)
+            })
+        }
         Op::Rmdir => lookup(s, p, false).and_then(|(fs, r)| {
             if r.ends_in_dot {
                 return Err(Errno::Inval);
@@ -543,10 +559,31 @@ fn run(s: &mut GoJs, op: Op, args: &[Value]) -> Result<(Done, String), BadArg> {
                 Err(e) => Err(e),
             }
         }
-        // The core's file systems keep no owners or permission bits: a
-        // visible ENOSYS (what wasm_exec.js's own fallback `fs` answers),
-        // not a pretend success.
-        Op::Chmod | Op::Fchmod | Op::Chown | Op::Fchown | Op::Lchown => Err(Errno::Nosys),
+        Op::Chmod => {
+            let mode = mode_arg(args, 1)?;
+            lookup(s, p, true).and_then(|(fs, r)| fs.set_mode(&r.path, mode).map(|_| None))
+        }
+        Op::Fchmod => {
+            let (fd, mode) = (fd_arg(args)?, mode_arg(args, 1)?);
+            match s.host.fds.get_mut(fd) {
+                Ok(Descriptor::File(f)) => f.file.set_mode(mode).map(|_| None),
+                Ok(Descriptor::Dir(d)) => d.fs.set_mode(&d.path, mode).map(|_| None),
+                Ok(Descriptor::Listener(_)) => Err(Errno::Badf),
+                Err(e) => Err(e),
+            }
+        }
+        Op::Chown | Op::Lchown => {
+            let owner = owner_args(args)?;
+            lookup(s, p, op == Op::Chown)
+                .and_then(|(fs, r)| fs.stat(&r.path))
+                .and_then(|_| owner)
+                .map(|_| None)
+        }
+        Op::Fchown => {
+            let fd = fd_arg(args)?;
+            let owner = owner_args(args)?;
+            fstat(s, fd).and_then(|_| owner).map(|_| None)
+        }
     };
     Ok((done, path))
 }
@@ -561,7 +598,14 @@ fn time_arg(args: &[Value], i: usize, name: &'static str) -> Result<SetTime, Bad
     }
 }
 
-fn open(s: &mut GoJs, p: &str, flags: i64) -> Result<u32, Errno> {
+/// Gives a file the guest just created the mode it asked for, less the
+/// umask, as `open(2)`/`mkdir(2)` do. Best effort: a file system that keeps
+/// no permission bits simply reports its defaults.
+fn created_mode(s: &GoJs, fs: &dyn FileSystem, path: &str, mode: u32) {
+    let _ = fs.set_mode(path, mode & !s.world.umask & 0o7777);
+}
+
+fn open(s: &mut GoJs, p: &str, flags: i64, mode: u32) -> Result<u32, Errno> {
     let write = flags & (O_WRONLY | O_RDWR) != 0;
     let read = flags & O_WRONLY == 0;
     let create = flags & O_CREAT != 0;
@@ -609,6 +653,9 @@ fn open(s: &mut GoJs, p: &str, flags: i64) -> Result<u32, Errno> {
                 truncate: write && flags & O_TRUNC != 0,
             };
             let file = fs.open(&r.path, &opts)?;
+            if existing.is_none() {
+                created_mode(s, fs.as_ref(), &r.path, mode);
+            }
             let mut rights = Rights::REGULAR_FILE.0;
             if !read {
                 rights &= !Rights::FD_READ.0;
@@ -626,6 +673,32 @@ fn open(s: &mut GoJs, p: &str, flags: i64) -> Result<u32, Errno> {
         }
     };
     s.host.fds.insert(d)
+}
+
+/// The `mode` of `chmod`/`fchmod`: permission bits.
+fn mode_arg(args: &[Value], i: usize) -> Result<u32, BadArg> {
+    let mode = int_arg(args, i, "mode")?;
+    u32::try_from(mode)
+        .map(|m| m & 0o7777)
+        .map_err(|_| BadArg::Range("mode"))
+}
+
+/// The `uid`, `gid` of the `chown` family, as the outcome the call will
+/// have once its target is found: the shared file systems have one owner,
+/// the guest's own user ([`world::UID`]), so giving a file to it (or
+/// keeping an id, `-1` or its `uint32` form) succeeds and giving it to anyone else is `EPERM`
+/// (RATIONALE.md).
+fn owner_args(args: &[Value]) -> Result<Result<(), Errno>, BadArg> {
+    // (path or fd, uid, gid, callback)
+    let uid = int_arg(args, 1, "uid")?;
+    let gid = int_arg(args, 2, "gid")?;
+    // "Keep this id" is -1, which Go's fs_js.go sends as uint32(-1).
+    let ours = |id: i64| id == -1 || id == i64::from(u32::MAX) || id as f64 == world::UID;
+    Ok(if ours(uid) && ours(gid) {
+        Ok(())
+    } else {
+        Err(Errno::Perm)
+    })
 }
 
 fn fstat(s: &mut GoJs, fd: u32) -> Result<Stat, Errno> {
@@ -883,8 +956,25 @@ mod tests {
         let mut s = guest();
         let r = fs_call(&mut s, Op::Stat, vec![Value::str("/missing")]);
         assert_eq!(error_code(&s, &r), "ENOENT");
-        let r = fs_call(&mut s, Op::Chmod, vec![Value::str("/dir/f"), Value::Number(420.0)]);
-        assert_eq!(error_code(&s, &r), "ENOSYS");
+        let r = fs_call(
+            &mut s,
+            Op::Chmod,
+            vec![Value::str("/dir/missing"), Value::Number(420.0)],
+        );
+        assert_eq!(error_code(&s, &r), "ENOENT");
+        // The shared file systems have one owner: the guest's own user.
+        let r = fs_call(
+            &mut s,
+            Op::Chown,
+            vec![Value::str("/dir/f"), Value::Number(1000.0), Value::Number(0.0)],
+        );
+        assert_eq!(error_code(&s, &r), "EPERM");
+        let r = fs_call(
+            &mut s,
+            Op::Lchown,
+            vec![Value::str("/dir/missing"), Value::Number(0.0), Value::Number(0.0)],
+        );
+        assert_eq!(error_code(&s, &r), "ENOENT");
         let r = fs_call(&mut s, Op::Rename, vec![Value::str("/dir/f"), Value::str("/other/f")]);
         assert_eq!(error_code(&s, &r), "EXDEV");
         let r = fs_call(&mut s, Op::Mkdir, vec![Value::str("/dir"), Value::Number(493.0)]);

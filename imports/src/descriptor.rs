@@ -568,6 +568,9 @@ impl File for SharedFile {
     fn set_nonblocking(&mut self, on: bool) -> Result<()> {
         self.lock().set_nonblocking(on)
     }
+    fn set_mode(&mut self, mode: u32) -> Result<()> {
+        self.lock().set_mode(mode)
+    }
 }
 
 /// A connected TCP stream as an open file (`sock_recv`/`sock_send`, and
@@ -670,7 +673,7 @@ mod tests {
         use std::io::{IoSlice, IoSliceMut, SeekFrom};
         let fs = MemFs::new();
         fs.write_file("f", b"0123456789").unwrap();
-        let file = fs
+        let opened = fs
             .open(
                 "f",
                 &OpenOptions {
@@ -685,7 +688,7 @@ mod tests {
             t.insert(file()).unwrap();
         }
         t.insert(Descriptor::File(OpenFile {
-            file,
+            file: opened,
             filetype: FileType::RegularFile,
             rights: Rights::REGULAR_FILE,
             inheriting: Rights::NONE,

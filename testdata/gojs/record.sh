@@ -12,7 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GOROOT119="${GOROOT119:-/usr/lib/go-1.19}"
 GOROOT127="${GOROOT127:-$(/tmp/gobin/bin/go env GOROOT)}"
 
-for casefile in "$here"/go1.*/*/*.case; do
+for casefile in "$here"/go1.*/${PROG:-*}/*.case; do
     dir="$(dirname "$casefile")"
     prog="$(basename "$dir")"
     ver="$(basename "$(dirname "$dir")")"

@@ -181,6 +181,8 @@ struct DirNode {
     /// The directory containing this one (the root's is itself).
     parent: Ino,
     times: Times,
+    /// Permission bits (`chmod`); 0o755 at creation.
+    mode: u32,
 }
 
 struct SymlinkNode {
@@ -214,6 +216,8 @@ struct FileData {
     size: u64,
     nlink: u64,
     times: Times,
+    /// Permission bits (`chmod`); 0o644 at creation.
+    mode: u32,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -235,6 +239,7 @@ impl FileData {
             size: 0,
             nlink: 1,
             times: Times::new(now),
+            mode: 0o644,
         }
     }
 
@@ -253,6 +258,7 @@ impl FileData {
             atim: self.times.atim,
             mtim: self.times.mtim,
             ctim: self.times.ctim,
+            mode: self.mode,
         }
     }
 
@@ -519,6 +525,7 @@ impl Tree {
                     atim: d.times.atim,
                     mtim: d.times.mtim,
                     ctim: d.times.ctim,
+                    mode: d.mode,
                 }
             }
             Node::File(f) => lock(&f.data).stat(dev, ino),
@@ -531,6 +538,7 @@ impl Tree {
                 atim: s.times.atim,
                 mtim: s.times.mtim,
                 ctim: s.times.ctim,
+                mode: 0o777,
             },
         })
     }
@@ -578,6 +586,7 @@ impl MemFs {
                 entries: BTreeMap::new(),
                 parent: ROOT,
                 times: Times::new(now),
+                mode: 0o755,
             }),
         );
         MemFs {
@@ -755,6 +764,7 @@ fn mkdir_in(tree: &mut Tree, parent: Ino, name: &str) -> Result<Ino> {
             entries: BTreeMap::new(),
             parent,
             times: Times::new(now),
+            mode: 0o755,
         }),
     );
     let dir = tree.dir_mut(parent)?;
@@ -1003,6 +1013,29 @@ impl FileSystem for MemFs {
         }
     }
 
+    /// `chmod`: keeps `mode & 0o7777` and updates the status-change time.
+    /// A symbolic link's own mode cannot change (Linux): `ENOTSUP`.
+    fn set_mode(&self, path: &str, mode: u32) -> Result<()> {
+        let comps = components(path)?;
+        let now = now_ns();
+        let mut tree = write_lock(&self.inner.tree);
+        let ino = tree.lookup(&comps)?;
+        match tree.nodes.get_mut(&ino) {
+            Some(Node::Dir(d)) => {
+                d.mode = mode & 0o7777;
+                d.times.ctim = now;
+            }
+            Some(Node::File(f)) => {
+                let mut data = lock(&f.data);
+                data.mode = mode & 0o7777;
+                data.times.ctim = now;
+            }
+            Some(Node::Symlink(_)) => return Err(Errno::Notsup),
+            None => return Err(Errno::Noent),
+        }
+        Ok(())
+    }
+
     fn set_times(&self, path: &str, atim: SetTime, mtim: SetTime) -> Result<()> {
         let comps = components(path)?;
         let mut tree = write_lock(&self.inner.tree);
@@ -1116,6 +1149,14 @@ impl File for MemFile {
         Ok(())
     }
 
+    /// `fchmod`, whatever the handle's access mode (as POSIX allows).
+    fn set_mode(&mut self, mode: u32) -> Result<()> {
+        let mut data = lock(&self.node.data);
+        data.mode = mode & 0o7777;
+        data.times.ctim = now_ns();
+        Ok(())
+    }
+
     /// Not opened for writing: `EBADF`; `offset + len` overflows or passes
     /// [`MAX_FILE_SIZE`]: `EFBIG`. Extends with a hole.
     fn allocate(&mut self, offset: u64, len: u64) -> Result<()> {
@@ -1174,6 +1215,36 @@ mod tests {
         let got = f.read_vectored(&mut [IoSliceMut::new(&mut buf)]).unwrap();
         buf.truncate(got);
         buf
+    }
+
+    #[test]
+    fn permission_bits() {
+        let fs = MemFs::new();
+        fs.write_file("f", b"x").unwrap();
+        fs.create_dir("d").unwrap();
+        fs.symlink("f", "l").unwrap();
+        assert_eq!(fs.stat("f").unwrap().mode, 0o644);
+        assert_eq!(fs.stat("d").unwrap().mode, 0o755);
+        assert_eq!(fs.stat("l").unwrap().mode, 0o777);
+        fs.set_mode("f", 0o100600).unwrap();
+        assert_eq!(fs.stat("f").unwrap().mode, 0o600);
+        fs.set_mode("d", 0o700).unwrap();
+        assert_eq!(fs.stat("d").unwrap().mode, 0o700);
+        assert_eq!(fs.set_mode("l", 0o600), Err(Errno::Notsup));
+        assert_eq!(fs.set_mode("missing", 0o600), Err(Errno::Noent));
+        let mut h = fs
+            .open(
+                "f",
+                &OpenOptions {
+                    read: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        h.set_mode(0o4755).unwrap();
+        assert_eq!(h.stat().unwrap().mode, 0o4755);
+        let ro = crate::fs::ReadOnly(fs.clone());
+        assert_eq!(ro.set_mode("f", 0o600), Err(Errno::Rofs));
     }
 
     #[test]

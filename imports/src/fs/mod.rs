@@ -72,6 +72,9 @@ pub struct Stat {
     pub mtim: u64,
     /// Last status change, ns since the epoch.
     pub ctim: u64,
+    /// Permission bits (`0o7777` of `st_mode`); 0 when the file system
+    /// keeps none.
+    pub mode: u32,
 }
 
 /// What to do with one timestamp in a `set_times` call.
@@ -163,6 +166,14 @@ pub trait FileSystem: Send + Sync + Debug + 'static {
     /// Sets the access and modification times of `path` without following
     /// a final symlink (`utimensat(AT_SYMLINK_NOFOLLOW)`).
     fn set_times(&self, path: &str, atim: SetTime, mtim: SetTime) -> Result<()>;
+
+    /// Sets the permission bits (`mode & 0o7777`) of `path` (`chmod`; a
+    /// final symlink has been followed already). A file system that keeps
+    /// no permission bits: `ENOTSUP`.
+    fn set_mode(&self, path: &str, mode: u32) -> Result<()> {
+        let _ = (path, mode);
+        Err(crate::Errno::Notsup)
+    }
 
     /// Whether writes are refused (`EROFS`) everywhere in this file system.
     fn is_read_only(&self) -> bool {
@@ -287,5 +298,12 @@ pub trait File: Send + Debug {
     fn set_nonblocking(&mut self, on: bool) -> Result<()> {
         let _ = on;
         Ok(())
+    }
+
+    /// Sets the open file's permission bits (`fchmod`). Default:
+    /// `ENOTSUP`.
+    fn set_mode(&mut self, mode: u32) -> Result<()> {
+        let _ = mode;
+        Err(crate::Errno::Notsup)
     }
 }

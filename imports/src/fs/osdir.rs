@@ -150,6 +150,7 @@ fn to_stat(md: &cap_std::fs::Metadata) -> Stat {
         atim: ns(md.atime(), md.atime_nsec()),
         mtim: ns(md.mtime(), md.mtime_nsec()),
         ctim: ns(md.ctime(), md.ctime_nsec()),
+        mode: md.mode() & 0o7777,
     }
 }
 
@@ -339,6 +340,14 @@ impl FileSystem for OsDir {
         target.into_os_string().into_string().map_err(|_| Errno::Ilseq)
     }
 
+    /// `chmod` through cap-std, which resolves beneath the root: a
+    /// component swapped for a link cannot take it outside.
+    fn set_mode(&self, path: &str, mode: u32) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let perm = cap_std::fs::Permissions::from_std(std::fs::Permissions::from_mode(mode & 0o7777));
+        Ok(self.dir.set_permissions(rel(path), perm)?)
+    }
+
     fn set_times(&self, path: &str, atim: SetTime, mtim: SetTime) -> Result<()> {
         if path.is_empty() {
             // The handle may be `O_PATH` (no `futimens`); `"."` beneath it
@@ -422,6 +431,13 @@ impl File for OsFile {
             return Err(Errno::Fbig);
         }
         Ok(self.file.set_len(size)?)
+    }
+
+    /// `fchmod`.
+    fn set_mode(&mut self, mode: u32) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let perm = cap_std::fs::Permissions::from_std(std::fs::Permissions::from_mode(mode & 0o7777));
+        Ok(self.file.set_permissions(perm)?)
     }
 
     /// `futimens`, with ns precision.

@@ -95,6 +95,10 @@ impl<F: FileSystem> FileSystem for ReadOnly<F> {
         self.0.read_link(path)
     }
 
+    fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
+        Err(Errno::Rofs)
+    }
+
     fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
         Err(Errno::Rofs)
     }
@@ -135,6 +139,10 @@ impl File for ReadOnlyFile {
     }
 
     fn set_len(&mut self, _size: u64) -> Result<()> {
+        Err(Errno::Rofs)
+    }
+
+    fn set_mode(&mut self, _mode: u32) -> Result<()> {
         Err(Errno::Rofs)
     }
 
@@ -254,6 +262,10 @@ impl FileSystem for NullFs {
     fn read_link(&self, path: &str) -> Result<String> {
         NullFs::root_only(path)?;
         Err(Errno::Inval)
+    }
+
+    fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
+        Err(Errno::Rofs)
     }
 
     fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
