@@ -102,4 +102,22 @@ fn every_import_set_logs_through_the_same_format() {
     );
     let log = log_of(&["--hostlogging", "clock", hello.to_str().unwrap()]);
     assert!(!log.contains("console.log"), "{log}");
+
+    // Go: the imports take only a stack pointer; the fs calls they make
+    // are logged with their paths.
+    let t = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::testdata().join("gojs/go1.27/perms/fixture"), t.path());
+    let wasm = common::testdata().join("gojs/go1.27/perms/perms.wasm");
+    let dir = format!("{}::/data", t.path().display());
+    let log = log_of(&[
+        "--hostlogging",
+        "filesystem",
+        "--dir",
+        &dir,
+        wasm.to_str().unwrap(),
+        "/data",
+    ]);
+    assert!(log.contains("==> fs.chmod(path=\"/data/p.txt\",384)"), "{log}");
+    assert!(log.contains("==> gojs.syscall/js.valueCall(a0="), "{log}");
+    assert!(log.contains("<== (errno=ESUCCESS)"), "{log}");
 }

@@ -410,6 +410,9 @@ pub(crate) fn call(s: &mut GoJs, op: Op, args: &[Value]) -> Result<JsResult, Tra
             return world::throw(s, "RangeError", &msg, Some("ERR_OUT_OF_RANGE"));
         }
     };
+    if s.host.log.contains(imports::log::LogScopes::FILESYSTEM) {
+        log_fs_call(op, &path, args, &done);
+    }
     let cb_args = match done {
         Ok(None) => vec![Value::Null],
         Ok(Some(v)) => vec![Value::Null, v],
@@ -417,6 +420,35 @@ pub(crate) fn call(s: &mut GoJs, op: Op, args: &[Value]) -> Result<JsResult, Tra
     };
     s.world.queue.push_back((cb, cb_args));
     Ok(Ok(Value::Undefined))
+}
+
+/// Logs one `fs` call with its path decoded, in the host-call log's
+/// format (`imports::log`): Go's imports only pass a stack pointer, so
+/// this is where a reader sees what the program did.
+fn log_fs_call(op: Op, path: &str, args: &[Value], done: &Done) {
+    let numbers: Vec<String> = args
+        .iter()
+        .filter_map(|a| match a {
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut call = format!("==> fs.{}(", op.name());
+    if !path.is_empty() {
+        call.push_str(&format!("path={path:?}"));
+        if !numbers.is_empty() {
+            call.push(',');
+        }
+    }
+    call.push_str(&numbers.join(","));
+    call.push(')');
+    tracing::info!(target: imports::log::TARGET, "{call}");
+    let result = match done {
+        Ok(Some(Value::Number(n))) => format!("<== ({n},errno=ESUCCESS)"),
+        Ok(_) => "<== (errno=ESUCCESS)".to_string(),
+        Err(e) => format!("<== (errno={e})"),
+    };
+    tracing::info!(target: imports::log::TARGET, "{result}");
 }
 
 /// Runs one operation; returns its outcome and the path it was about
