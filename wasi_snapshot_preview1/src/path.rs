@@ -19,6 +19,19 @@ fn dir_of(host: &mut Host, fd: u32, right: Rights) -> Result<(Arc<dyn FileSystem
     Ok((d.fs.clone(), d.path.clone()))
 }
 
+/// Checks `r` can name a new link (`path_link`, `path_symlink`): `.`,
+/// `..` and the directory itself exist already (`EEXIST`); a trailing `/`
+/// asks for a directory a link cannot be (`ENOENT`, as Linux answers).
+fn new_name(r: &Resolved) -> Result<(), Errno> {
+    if r.ends_in_dot || r.path.is_empty() {
+        return Err(Errno::Exist);
+    }
+    if r.must_be_dir {
+        return Err(Errno::Noent);
+    }
+    Ok(())
+}
+
 /// Reads the guest path and resolves it beneath directory `fd`.
 fn lookup(
     host: &mut Host,
@@ -149,12 +162,7 @@ pub fn path_link<S: AsHost>(
         if from.must_be_dir || from.ends_in_dot || from.path.is_empty() {
             return Err(Errno::Perm);
         }
-        if to.ends_in_dot || to.path.is_empty() {
-            return Err(Errno::Exist);
-        }
-        if to.must_be_dir {
-            return Err(Errno::Noent);
-        }
+        new_name(&to)?;
         fs.hard_link(&from.path, &to.path)
     })
 }
@@ -378,8 +386,9 @@ pub fn path_rename<S: AsHost>(
 /// `path_symlink(old_path, fd, new_path)`: creates a symbolic link at
 /// `new_path` whose content is `old_path`, verbatim. An absolute target is
 /// refused (`EPERM`); a relative one may point anywhere, since following
-/// it never leaves the directory it is resolved from (see [`resolve`]). Errors: `EEXIST`, `ENOENT`, `ENOTDIR`, `EPERM`,
-/// `ENOTCAPABLE` (no `PATH_SYMLINK`), `EROFS`, `EFAULT`, `EILSEQ`.
+/// it never leaves the directory it is resolved from (see [`resolve`]).
+/// Errors: `EEXIST`, `ENOENT`, `ENOTDIR`, `EPERM`, `ENOTCAPABLE` (no
+/// `PATH_SYMLINK`), `EROFS`, `EFAULT`, `EILSEQ`.
 pub fn path_symlink<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>,
     old_path: u32,
@@ -407,12 +416,7 @@ pub fn path_symlink<S: AsHost>(
             new_path_len,
             false,
         )?;
-        if r.ends_in_dot || r.path.is_empty() {
-            return Err(Errno::Exist);
-        }
-        if r.must_be_dir {
-            return Err(Errno::Noent);
-        }
+        new_name(&r)?;
         fs.symlink(target, &r.path)
     })
 }
