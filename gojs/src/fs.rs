@@ -608,13 +608,13 @@ fn run(s: &mut GoJs, op: Op, args: &[Value]) -> Result<(Done, String), BadArg> {
             let owner = owner_args(args)?;
             lookup(s, p, op == Op::Chown)
                 .and_then(|(fs, r)| fs.stat(&r.path))
-                .and_then(|_| owner)
+                .and(owner)
                 .map(|_| None)
         }
         Op::Fchown => {
             let fd = fd_arg(args)?;
             let owner = owner_args(args)?;
-            fstat(s, fd).and_then(|_| owner).map(|_| None)
+            fstat(s, fd).and(owner).map(|_| None)
         }
     };
     Ok((done, path))

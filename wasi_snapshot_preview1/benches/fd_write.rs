@@ -53,20 +53,33 @@ impl Write for Box<Ring> {
 }
 
 fn ring() -> Box<Ring> {
-    Box::new(Ring { buf: [0; 1 << 16], at: 0 })
+    Box::new(Ring {
+        buf: [0; 1 << 16],
+        at: 0,
+    })
 }
 
 fn guest(log: LogScopes) -> (Store, TypedFunction<i32, ()>, TypedFunction<i32, ()>) {
     let mut store = Store::default();
     let module = Module::new(&store, GUEST).expect("guest");
-    let host = ModuleConfig::new().stdout(ring()).host_logging(log).build().expect("config");
+    let host = ModuleConfig::new()
+        .stdout(ring())
+        .host_logging(log)
+        .build()
+        .expect("config");
     let wasi = wasi_snapshot_preview1::instantiate(&mut store, host);
     let mut all = wasi.imports().clone();
     all.extend(&imports! { "bench" => { "nop" => Function::new_typed(&mut store, || {}) } });
     let instance = Instance::new(&mut store, &module, &all).expect("instance");
     wasi.bind(&mut store, &instance).expect("bind");
-    let write = instance.exports.get_typed_function(&store, "write_loop").expect("write_loop");
-    let nop = instance.exports.get_typed_function(&store, "nop_loop").expect("nop_loop");
+    let write = instance
+        .exports
+        .get_typed_function(&store, "write_loop")
+        .expect("write_loop");
+    let nop = instance
+        .exports
+        .get_typed_function(&store, "nop_loop")
+        .expect("nop_loop");
     (store, write, nop)
 }
 
@@ -85,12 +98,16 @@ fn looped(store: &mut Store, f: &TypedFunction<i32, ()>, iters: u64) -> Duration
 fn fd_write_16b(c: &mut Criterion) {
     let mut g = c.benchmark_group("fd_write 1x16B into memory");
     let (mut store, write, nop) = guest(LogScopes::NONE);
-    g.bench_function("fd_write, logging off", |b| b.iter_custom(|n| looped(&mut store, &write, n)));
+    g.bench_function("fd_write, logging off", |b| {
+        b.iter_custom(|n| looped(&mut store, &write, n))
+    });
     let (mut other, write_other, _) = guest(LogScopes::CLOCK);
     g.bench_function("fd_write, logging on for another scope", |b| {
         b.iter_custom(|n| looped(&mut other, &write_other, n))
     });
-    g.bench_function("baseline: empty typed host call", |b| b.iter_custom(|n| looped(&mut store, &nop, n)));
+    g.bench_function("baseline: empty typed host call", |b| {
+        b.iter_custom(|n| looped(&mut store, &nop, n))
+    });
     let mut sink = ring();
     let src = *b"0123456789abcdef";
     g.bench_function("baseline: native 16-byte copy", |b| {
