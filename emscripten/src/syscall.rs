@@ -16,7 +16,9 @@
 
 use crate::{Ctx, EmEnv};
 use imports::descriptor::{Descriptor, FdFlags, OpenDir, OpenFile, Rights};
-use imports::fs::{resolve, DirEntry, FileSystem, FileType, OpenOptions, Resolved, Stat};
+use imports::fs::{
+    open_resolved, resolve, DirEntry, FileSystem, FileType, OpenOptions, OpenRequest, Opened, Resolved, Stat,
+};
 use imports::{with_memory, Errno, GuestMemory};
 use std::sync::Arc;
 
@@ -240,48 +242,31 @@ fn do_open(env: &mut EmEnv, mem: &mut GuestMemory<'_>, dirfd: i32, path: u32, fl
         _ => return Err(Errno::Inval),
     };
     let create = flags & O_CREAT != 0;
-    let excl = create && flags & O_EXCL != 0;
-    let want_dir = flags & O_DIRECTORY != 0;
-    let t = lookup_at(env, mem, dirfd, path, flags & O_NOFOLLOW == 0)?;
-    let existing = match t.fs.stat(&t.r.path) {
-        Ok(st) => Some(st.filetype),
-        Err(Errno::Noent) => None,
-        Err(e) => return Err(e),
+    let append = flags & O_APPEND != 0;
+    let req = OpenRequest {
+        follow: flags & O_NOFOLLOW == 0,
+        directory: flags & O_DIRECTORY != 0,
+        options: OpenOptions {
+            read,
+            write,
+            append,
+            create,
+            exclusive: create && flags & O_EXCL != 0,
+            truncate: flags & O_TRUNC != 0 && write,
+        },
     };
-    let descriptor = match existing {
-        Some(FileType::Directory) => {
-            if excl {
-                return Err(Errno::Exist);
-            }
-            if write {
-                return Err(Errno::Isdir);
-            }
-            Descriptor::Dir(OpenDir {
-                fs: t.fs,
-                path: t.r.path,
-                preopen: None,
-                rights: Rights::DIRECTORY,
-                inheriting: Rights::DIRECTORY | Rights::REGULAR_FILE,
-                flags: FdFlags::default(),
-                listing: None,
-            })
-        }
-        Some(FileType::SymbolicLink) => return Err(if want_dir { Errno::Notdir } else { Errno::Loop }),
-        Some(_) if want_dir || t.r.must_be_dir => return Err(Errno::Notdir),
-        None if !create => return Err(Errno::Noent),
-        None if t.r.must_be_dir || t.r.ends_in_dot => return Err(Errno::Isdir),
-        _ if excl && existing.is_some() => return Err(Errno::Exist),
-        _ => {
-            let append = flags & O_APPEND != 0;
-            let opts = OpenOptions {
-                read,
-                write,
-                append,
-                create,
-                exclusive: excl,
-                truncate: flags & O_TRUNC != 0 && write,
-            };
-            let file = t.fs.open(&t.r.path, &opts)?;
+    let t = lookup_at(env, mem, dirfd, path, req.follows())?;
+    let descriptor = match open_resolved(t.fs.as_ref(), t.r, &req)? {
+        Opened::Dir { path } => Descriptor::Dir(OpenDir {
+            fs: t.fs,
+            path,
+            preopen: None,
+            rights: Rights::DIRECTORY,
+            inheriting: Rights::DIRECTORY | Rights::REGULAR_FILE,
+            flags: FdFlags::default(),
+            listing: None,
+        }),
+        Opened::File { file, filetype, .. } => {
             let mut rights = Rights::REGULAR_FILE.0;
             if !read {
                 rights &= !Rights::FD_READ.0;
@@ -298,7 +283,7 @@ fn do_open(env: &mut EmEnv, mem: &mut GuestMemory<'_>, dirfd: i32, path: u32, fl
             }
             Descriptor::File(OpenFile {
                 file,
-                filetype: existing.unwrap_or(FileType::RegularFile),
+                filetype,
                 rights: Rights(rights),
                 inheriting: Rights::NONE,
                 flags: FdFlags(fdflags),

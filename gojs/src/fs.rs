@@ -17,7 +17,10 @@ use crate::value::{HeapFull, Kind, Value};
 use crate::world::{self, JsResult};
 use crate::{GoJs, Trap};
 use imports::descriptor::{Descriptor, FdFlags, OpenDir, OpenFile, Rights};
-use imports::fs::{resolve, FileSystem, FileType, NullFs, OpenOptions, Resolved, SetTime, Stat, MAX_SYMLINK_HOPS};
+use imports::fs::{
+    open_resolved, resolve, FileSystem, FileType, NullFs, OpenOptions, OpenRequest, Opened, Resolved, SetTime, Stat,
+    MAX_SYMLINK_HOPS,
+};
 use imports::Errno;
 use std::collections::VecDeque;
 use std::io::{IoSlice, IoSliceMut};
@@ -641,52 +644,37 @@ fn open(s: &mut GoJs, p: &str, flags: i64, mode: u32) -> Result<u32, Errno> {
     let write = flags & (O_WRONLY | O_RDWR) != 0;
     let read = flags & O_WRONLY == 0;
     let create = flags & O_CREAT != 0;
-    let exclusive = create && flags & O_EXCL != 0;
-    // O_CREAT|O_EXCL never follows a final symlink, dangling or not (POSIX).
-    let (fs, r) = lookup(s, p, flags & O_NOFOLLOW == 0 && !exclusive)?;
-    let st = match fs.stat(&r.path) {
-        Ok(st) => Some(st.filetype),
-        Err(Errno::Noent) => None,
-        Err(e) => return Err(e),
+    let req = OpenRequest {
+        follow: flags & O_NOFOLLOW == 0,
+        directory: flags & O_DIRECTORY != 0,
+        options: OpenOptions {
+            read,
+            write,
+            append: flags & O_APPEND != 0,
+            create,
+            exclusive: create && flags & O_EXCL != 0,
+            truncate: write && flags & O_TRUNC != 0,
+        },
     };
-    let d = match st {
-        Some(FileType::Directory) => {
-            if exclusive {
-                return Err(Errno::Exist);
-            }
-            if write {
-                return Err(Errno::Isdir);
-            }
-            Descriptor::Dir(OpenDir {
-                fs,
-                path: r.path,
-                preopen: None,
-                rights: Rights::DIRECTORY,
-                inheriting: Rights::NONE,
-                flags: FdFlags::default(),
-                listing: None,
-            })
-        }
-        Some(FileType::SymbolicLink) => return Err(if exclusive { Errno::Exist } else { Errno::Loop }),
-        Some(_) if flags & O_DIRECTORY != 0 || r.must_be_dir => return Err(Errno::Notdir),
-        None if !create => return Err(Errno::Noent),
-        None if r.must_be_dir || r.ends_in_dot => return Err(Errno::Isdir),
-        existing => {
-            if existing.is_some() && exclusive {
-                return Err(Errno::Exist);
-            }
-            let append = flags & O_APPEND != 0;
-            let opts = OpenOptions {
-                read,
-                write,
-                append,
-                create,
-                exclusive,
-                truncate: write && flags & O_TRUNC != 0,
-            };
-            let file = fs.open(&r.path, &opts)?;
-            if existing.is_none() {
-                created_mode(s, fs.as_ref(), &r.path, mode);
+    let (fs, r) = lookup(s, p, req.follows())?;
+    let d = match open_resolved(fs.as_ref(), r, &req)? {
+        Opened::Dir { path } => Descriptor::Dir(OpenDir {
+            fs,
+            path,
+            preopen: None,
+            rights: Rights::DIRECTORY,
+            inheriting: Rights::NONE,
+            flags: FdFlags::default(),
+            listing: None,
+        }),
+        Opened::File {
+            file,
+            filetype,
+            created,
+            path,
+        } => {
+            if created {
+                created_mode(s, fs.as_ref(), &path, mode);
             }
             let mut rights = Rights::REGULAR_FILE.0;
             if !read {
@@ -697,10 +685,14 @@ fn open(s: &mut GoJs, p: &str, flags: i64, mode: u32) -> Result<u32, Errno> {
             }
             Descriptor::File(OpenFile {
                 file,
-                filetype: existing.unwrap_or(FileType::RegularFile),
+                filetype,
                 rights: Rights(rights),
                 inheriting: Rights::NONE,
-                flags: if append { FdFlags::APPEND } else { FdFlags::default() },
+                flags: if req.options.append {
+                    FdFlags::APPEND
+                } else {
+                    FdFlags::default()
+                },
             })
         }
     };

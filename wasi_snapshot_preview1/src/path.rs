@@ -8,7 +8,7 @@
 use crate::fs::set_times;
 use crate::types::{oflags, LOOKUP_SYMLINK_FOLLOW};
 use imports::descriptor::{Descriptor, FdFlags, OpenDir, OpenFile, Rights};
-use imports::fs::{resolve, FileSystem, FileType, OpenOptions, Resolved};
+use imports::fs::{open_resolved, resolve, FileSystem, FileType, OpenOptions, OpenRequest, Opened, Resolved};
 use imports::{with_memory, AsHost, Errno, GuestMemory, Host};
 use std::sync::Arc;
 use wasmer::FunctionEnvMut;
@@ -176,7 +176,8 @@ pub fn path_link<S: AsHost>(
 /// Read or write access follows the `FD_READ`/`FD_WRITE` rights asked for.
 /// Errors: `ENOENT`, `EEXIST` (`CREAT|EXCL`), `ENOTDIR` (`DIRECTORY` on a
 /// non-directory, or a symlink not followed), `EISDIR` (write access or
-/// `TRUNC` on a directory), `ELOOP` (a final symlink without
+/// `TRUNC` on a directory; `CREAT|EXCL` never follows a final symlink and
+/// is `EEXIST` on one), `ELOOP` (a final symlink without
 /// `SYMLINK_FOLLOW`), `EPERM` (escape), `EINVAL` (unknown flags,
 /// `CREAT|DIRECTORY`), `ENOTCAPABLE` (no `PATH_OPEN`, or `PATH_CREATE_FILE`
 /// for `CREAT`, `PATH_FILESTAT_SET_SIZE` for `TRUNC`), `EROFS`, `EMFILE`.
@@ -217,26 +218,26 @@ pub fn path_open<S: AsHost>(
     with_memory(&mut ctx, |s, mem| {
         let h = s.host_mut();
         let parent_inheriting = h.fds.dir(fd, needed)?.inheriting;
-        let follow = dirflags & LOOKUP_SYMLINK_FOLLOW != 0;
-        let (fs, r) = lookup(h, mem, fd, needed, path, path_len, follow)?;
-        let st = match fs.stat(&r.path) {
-            Ok(st) => Some(st),
-            Err(Errno::Noent) => None,
-            Err(e) => return Err(e),
-        };
         let write = base.contains(Rights::FD_WRITE) || truncate;
-        let descriptor = match st.map(|s| s.filetype) {
-            Some(FileType::Directory) => {
-                if create && oflags & oflags::EXCL != 0 {
-                    return Err(Errno::Exist);
-                }
-                if write || fdflags.contains(FdFlags::APPEND) {
-                    return Err(Errno::Isdir);
-                }
+        let req = OpenRequest {
+            follow: dirflags & LOOKUP_SYMLINK_FOLLOW != 0,
+            directory: want_dir,
+            options: OpenOptions {
+                read: base.contains(Rights::FD_READ) || !write,
+                write,
+                append: fdflags.contains(FdFlags::APPEND),
+                create,
+                exclusive: create && oflags & oflags::EXCL != 0,
+                truncate,
+            },
+        };
+        let (fs, r) = lookup(h, mem, fd, needed, path, path_len, req.follows())?;
+        let descriptor = match open_resolved(fs.as_ref(), r, &req)? {
+            Opened::Dir { path } => {
                 let rights = base.intersect(parent_inheriting).intersect(Rights::DIRECTORY);
                 Descriptor::Dir(OpenDir {
                     fs,
-                    path: r.path,
+                    path,
                     preopen: None,
                     rights,
                     inheriting: inheriting.intersect(parent_inheriting),
@@ -244,33 +245,14 @@ pub fn path_open<S: AsHost>(
                     listing: None,
                 })
             }
-            Some(FileType::SymbolicLink) => {
-                // Only reachable without SYMLINK_FOLLOW.
-                return Err(if want_dir { Errno::Notdir } else { Errno::Loop });
-            }
-            Some(_) if want_dir || r.must_be_dir => return Err(Errno::Notdir),
-            None if !create => return Err(Errno::Noent),
-            None if r.must_be_dir || r.ends_in_dot => return Err(Errno::Isdir),
-            existing => {
-                if existing.is_some() && create && oflags & oflags::EXCL != 0 {
-                    return Err(Errno::Exist);
-                }
-                let opts = OpenOptions {
-                    read: base.contains(Rights::FD_READ) || !write,
-                    write,
-                    append: fdflags.contains(FdFlags::APPEND),
-                    create,
-                    exclusive: create && oflags & oflags::EXCL != 0,
-                    truncate,
-                };
-                let file = fs.open(&r.path, &opts)?;
+            Opened::File { file, filetype, .. } => {
                 let mut rights = base.intersect(parent_inheriting).intersect(Rights::REGULAR_FILE);
-                if !opts.read {
+                if !req.options.read {
                     rights = Rights(rights.0 & !Rights::FD_READ.0);
                 }
                 Descriptor::File(OpenFile {
                     file,
-                    filetype: existing.unwrap_or(FileType::RegularFile),
+                    filetype,
                     rights,
                     inheriting: inheriting.intersect(parent_inheriting),
                     flags: fdflags,

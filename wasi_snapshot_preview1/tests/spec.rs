@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Guest, A, CREAT, DIRECTORY, RW};
+use common::{Guest, A, CREAT, DIRECTORY, EXCL, RW};
 use imports::fs::{FileSystem, MemFs, OsDir};
 use imports::{Errno, ModuleConfig};
 
@@ -77,6 +77,10 @@ fn symlinks_without_follow_are_eloop_or_enotdir() {
         assert_eq!(g.open(3, "dangling", DIRECTORY, 0, true), Err(Errno::Noent));
         assert!(g.open(3, "to_dir", DIRECTORY, 1 << 13, true).is_ok());
         assert!(g.open(3, "to_file", 0, RW, true).is_ok());
+        // O_CREAT|O_EXCL never follows a final link (POSIX): EEXIST, and
+        // nothing is created at its target.
+        assert_eq!(g.open(3, "dangling", CREAT | EXCL, RW, true), Err(Errno::Exist));
+        assert_eq!(g.open(3, "nowhere", 0, RW, false), Err(Errno::Noent));
         // O_CREAT through a dangling link creates its target, as POSIX does.
         assert!(g.open(3, "dangling", CREAT, RW, true).is_ok());
         assert!(g.open(3, "nowhere", 0, RW, false).is_ok());

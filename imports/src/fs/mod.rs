@@ -15,11 +15,13 @@
 //! [`NullFs`] (an empty, read-only directory).
 
 mod memfs;
+mod open;
 mod osdir;
 mod readonly;
 mod resolve;
 
 pub use memfs::MemFs;
+pub use open::{open_resolved, OpenRequest, Opened};
 pub use osdir::OsDir;
 pub use readonly::{NullFs, ReadOnly};
 pub use resolve::{resolve, Resolved, MAX_SYMLINK_HOPS};
