@@ -3,7 +3,7 @@
 
 use crate::clock::{CpuTime, FakeClock, Nanosleep, Nanotime, SystemClock, Walltime};
 use crate::descriptor::{Descriptor, Descriptors, FdFlags, OpenDir, OpenFile, OpenListener, Rights};
-use crate::fs::{FileSystem, FileType};
+use crate::fs::{File, FileSystem, FileType};
 use crate::host::Host;
 use crate::mount::{Mount, Mounts};
 use crate::random::{self, Random};
@@ -20,10 +20,10 @@ enum Stdio {
     Null,
     /// The host process's own stream.
     Inherit,
-    /// A reader (stdin only).
-    Reader(Box<dyn Read + Send>),
-    /// A writer (stdout, stderr).
-    Writer(Box<dyn Write + Send>),
+    /// A reader (stdin only), already wrapped as a file.
+    Reader(Box<dyn File>),
+    /// A writer (stdout, stderr), already wrapped as a file.
+    Writer(Box<dyn File>),
 }
 
 /// Why a [`ModuleConfig`] could not be built into a [`Host`].
@@ -145,19 +145,19 @@ impl ModuleConfig {
 
     /// Reads stdin from `reader`.
     pub fn stdin(mut self, reader: impl Read + Send + 'static) -> Self {
-        self.stdin = Stdio::Reader(Box::new(reader));
+        self.stdin = Stdio::Reader(Box::new(ReadStream(reader)));
         self
     }
 
     /// Writes stdout to `writer`.
     pub fn stdout(mut self, writer: impl Write + Send + 'static) -> Self {
-        self.stdout = Stdio::Writer(Box::new(writer));
+        self.stdout = Stdio::Writer(Box::new(WriteStream(writer)));
         self
     }
 
     /// Writes stderr to `writer`.
     pub fn stderr(mut self, writer: impl Write + Send + 'static) -> Self {
-        self.stderr = Stdio::Writer(Box::new(writer));
+        self.stderr = Stdio::Writer(Box::new(WriteStream(writer)));
         self
     }
 
@@ -382,12 +382,8 @@ fn stdio_in(s: Stdio) -> Result<Descriptor, ConfigError> {
             let ft = crate::fs::File::stat(&mut h).map(|s| s.filetype).unwrap_or_default();
             stream(Box::new(h), ft, read)
         }
-        Stdio::Reader(r) => stream(Box::new(ReadStream(r)), FileType::Unknown, read),
-        Stdio::Null | Stdio::Writer(_) => stream(
-            Box::new(ReadStream(Box::new(std::io::empty()))),
-            FileType::Unknown,
-            read,
-        ),
+        Stdio::Reader(r) => stream(r, FileType::Unknown, read),
+        Stdio::Null | Stdio::Writer(_) => stream(Box::new(ReadStream(std::io::empty())), FileType::Unknown, read),
     })
 }
 
@@ -403,11 +399,7 @@ fn stdio_out(
             let ft = crate::fs::File::stat(&mut h).map(|s| s.filetype).unwrap_or_default();
             stream(Box::new(h), ft, write)
         }
-        Stdio::Writer(w) => stream(Box::new(WriteStream(w)), FileType::Unknown, write),
-        Stdio::Null | Stdio::Reader(_) => stream(
-            Box::new(WriteStream(Box::new(std::io::sink()))),
-            FileType::Unknown,
-            write,
-        ),
+        Stdio::Writer(w) => stream(w, FileType::Unknown, write),
+        Stdio::Null | Stdio::Reader(_) => stream(Box::new(WriteStream(std::io::sink())), FileType::Unknown, write),
     })
 }

@@ -468,7 +468,7 @@ impl Descriptors {
             Descriptor::File(f) => {
                 let shared = SharedFile(Arc::new(Mutex::new(std::mem::replace(
                     &mut f.file,
-                    Box::new(crate::stdio::WriteStream(Box::new(std::io::sink()))),
+                    Box::new(crate::stdio::WriteStream(std::io::sink())),
                 ))));
                 f.file = Box::new(shared.clone());
                 Descriptor::File(OpenFile {
@@ -630,7 +630,7 @@ mod tests {
 
     fn file() -> Descriptor {
         Descriptor::File(OpenFile {
-            file: Box::new(WriteStream(Box::new(std::io::sink()))),
+            file: Box::new(WriteStream(std::io::sink())),
             filetype: FileType::Unknown,
             rights: Rights::STREAM,
             inheriting: Rights::NONE,

@@ -12,16 +12,17 @@ use std::io::{IoSlice, IoSliceMut, IsTerminal, Read, Write};
 use std::os::fd::AsFd;
 use std::sync::{Arc, Mutex};
 
-/// A readable stream (stdin) over any `Read`.
-pub struct ReadStream(pub Box<dyn Read + Send>);
+/// A readable stream (stdin) over any `Read`. Generic rather than boxed so
+/// a read is one dynamic call (the descriptor's `Box<dyn File>`), not two.
+pub struct ReadStream<R>(pub R);
 
-impl fmt::Debug for ReadStream {
+impl<R> fmt::Debug for ReadStream<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ReadStream")
     }
 }
 
-impl File for ReadStream {
+impl<R: Read + Send + 'static> File for ReadStream<R> {
     fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {
         Ok(self.0.read_vectored(bufs)?)
     }
@@ -37,16 +38,18 @@ impl File for ReadStream {
     }
 }
 
-/// A writable stream (stdout, stderr) over any `Write`.
-pub struct WriteStream(pub Box<dyn Write + Send>);
+/// A writable stream (stdout, stderr) over any `Write`. Generic rather than
+/// boxed so a write is one dynamic call (the descriptor's `Box<dyn File>`),
+/// not two: the sink's type is resolved when the guest is configured.
+pub struct WriteStream<W>(pub W);
 
-impl fmt::Debug for WriteStream {
+impl<W> fmt::Debug for WriteStream<W> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("WriteStream")
     }
 }
 
-impl File for WriteStream {
+impl<W: Write + Send + 'static> File for WriteStream<W> {
     fn read_vectored(&mut self, _: &mut [IoSliceMut<'_>]) -> Result<usize> {
         Err(Errno::Badf)
     }

@@ -113,25 +113,32 @@ macro_rules! log_arg {
 /// Defines each listed host function as a typed wasmer function returning
 /// an errno, so each function's body is only its logic. Each declares its
 /// logging scope and, after `=`, how an argument is logged (see
-/// [`log_arg`]); with its scope off, a call costs one extra branch.
+/// [`log_arg`]). Whether a scope is logged is decided here, once, from the
+/// guest's [`LogScopes`]: a function whose scope is off is defined without
+/// the logging wrapper and pays nothing for it per call.
 macro_rules! define_functions {
-    ($store:ident, $env:ident, $exports:ident, $S:ty;
+    ($store:ident, $env:ident, $exports:ident, $S:ty, $log:ident;
      $( $sub:ident :: $name:ident [$scope:ident] ( $($arg:ident : $ty:ty $(= $kind:ident $(($len:ident))?)?),* ) ;)*) => {
         $(
-            $exports.insert(
-                stringify!($name),
+            let function = if $log.contains(LogScopes::$scope) {
                 Function::new_typed_with_env(
                     $store,
                     $env,
                     |mut ctx: FunctionEnvMut<'_, $S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
-                        if !ctx.data().host().log.contains(LogScopes::$scope) {
-                            return Outcome::into_wasm($sub::$name(ctx, $($arg),*));
-                        }
                         let args = [$((stringify!($arg), log_arg!($arg $(, $kind $(($len))?)?))),*];
                         log_around(&mut ctx, stringify!($name), &args, |ctx| Outcome::into_wasm($sub::$name(ctx, $($arg),*)))
                     },
-                ),
-            );
+                )
+            } else {
+                Function::new_typed_with_env(
+                    $store,
+                    $env,
+                    |ctx: FunctionEnvMut<'_, $S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
+                        Outcome::into_wasm($sub::$name(ctx, $($arg),*))
+                    },
+                )
+            };
+            $exports.insert(stringify!($name), function);
         )*
     };
 }
@@ -164,10 +171,13 @@ fn log_around<S: AsHost>(
 
 /// The 46 preview1 functions, defined on `store` over the environment
 /// `env`, as an export set. Use this to put WASI in an environment shared
-/// with another import set; otherwise use [`instantiate`].
+/// with another import set; otherwise use [`instantiate`]. The host's
+/// [`LogScopes`] are read here: changing them afterwards does not change
+/// which functions log.
 pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Exports {
     let mut e = Exports::new();
-    define_functions! { store, env, e, S;
+    let log = env.as_ref(store).host().log;
+    define_functions! { store, env, e, S, log;
         args::args_get[PROC](argv: u32, argv_buf: u32);
         args::args_sizes_get[PROC](argc: u32 = out32, argv_buf_size: u32 = out32);
         environ::environ_get[PROC](environ: u32, environ_buf: u32);
