@@ -347,8 +347,7 @@ where
     F: FnOnce(&mut S, &mut GuestMemory<'_>) -> Result<R>,
 {
     let (data, store) = ctx.data_and_store_mut();
-    let memory = data.host().memory.clone().ok_or(Errno::Fault)?;
-    let view = memory.view(&store);
+    let view = data.host().memory.as_ref().ok_or(Errno::Fault)?.view(&store);
     // SAFETY: `data_unchecked_mut` requires that nothing else reads,
     // writes or resizes the memory while the slice lives. The guest is
     // suspended in this host call, and `f` gets the host state but not the

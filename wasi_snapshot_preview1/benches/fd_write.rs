@@ -1,120 +1,130 @@
-//! `fd_write` of 16 bytes into an in-memory stdout, against what bounds it
-//! from below: an empty typed host call and a native 16-byte copy, and
-//! with host-call logging off, or on for another scope only (the check a
-//! call pays when its own scope is off). Figures read as ratios within one
-//! run. `cargo bench -p wasi_snapshot_preview1 --bench fd_write`.
+//! `fd_write` from a WAT guest loop, for each payload shape and sink,
+//! beside what bounds it from below, measured in the same group so every
+//! figure reads as a ratio within one run:
+//!
+//! - shapes: 1x16 B, 1x1 KiB, 4x1 KiB, 16x64 B, 1x64 KiB (iovecs x bytes);
+//! - sinks: an in-memory stdout (a 64-byte-aligned ring that never grows),
+//!   a file on a `MemFs` mount, `/dev/null` as stdout (a real file: one
+//!   `writev(2)` per call), and a pipe drained by a reader thread;
+//! - baselines: an empty typed host call from the same kind of loop, a
+//!   native copy of the same buffers into the same kind of ring, and a
+//!   native `writev(2)` of the same buffers to `/dev/null`.
+//!
+//! `cargo bench -p wasi_snapshot_preview1 --bench fd_write`; BENCHMARKS.md
+//! has the figures and `scripts/bench_table.py` turns criterion's output
+//! into its table.
+
+mod support;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use imports::fs::MemFs;
 use imports::log::LogScopes;
 use imports::ModuleConfig;
-use std::io::Write;
-use std::time::{Duration, Instant};
-use wasmer::{imports, Function, Instance, Module, Store, TypedFunction};
+use std::io::{IoSlice, Read, Write};
+use support::{ring, Guest, IOVS};
 
-/// A guest looping over `fd_write(1, iovs=0, 1, nwritten=8)` (the iovec at
-/// 0 points at 16 bytes at 64), and over an empty import.
-const GUEST: &str = r#"(module
-  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-  (import "bench" "nop" (func $nop))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "\40\00\00\00\10\00\00\00")
-  (data (i32.const 64) "0123456789abcdef")
-  (func (export "write_loop") (param $n i32)
-    (loop $l
-      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
-      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br_if $l (local.get $n))))
-  (func (export "nop_loop") (param $n i32)
-    (loop $l
-      (call $nop)
-      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-      (br_if $l (local.get $n)))))"#;
+/// Payload shapes: (name, iovecs, bytes per iovec).
+const SHAPES: [(&str, usize, usize); 5] = [
+    ("1x16B", 1, 16),
+    ("1x1KiB", 1, 1024),
+    ("4x1KiB", 4, 1024),
+    ("16x64B", 16, 64),
+    ("1x64KiB", 1, 65536),
+];
 
-/// A 64-byte-aligned buffer written round and round: a sink that never
-/// grows (PERFORMANCE.md: unaligned destinations slow memcpy down).
-#[repr(align(64))]
-struct Ring {
-    buf: [u8; 1 << 16],
-    at: usize,
+/// `O_CREAT | O_TRUNC` (preview1 `oflags`).
+const CREAT_TRUNC: i32 = 1 | 8;
+
+fn dev_null() -> std::fs::File {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/null")
+        .expect("/dev/null")
 }
 
-impl Write for Box<Ring> {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        if self.at + b.len() > self.buf.len() {
-            self.at = 0;
+/// Times `fd_write` to `fd` of a guest configured by `config`.
+fn bench_sink(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    mut guest: Guest,
+    fd: i32,
+    shape: (usize, usize),
+) {
+    guest.iovecs(shape.0, shape.1);
+    let write = guest.function("write_loop");
+    g.bench_function(name, |b| {
+        b.iter_custom(|n| guest.time(&write, (fd, IOVS as i32, shape.0 as i32), n))
+    });
+}
+
+fn fd_write(c: &mut Criterion) {
+    for (shape_name, count, size) in SHAPES {
+        let mut g = c.benchmark_group(format!("fd_write {shape_name}"));
+        let shape = (count, size);
+
+        bench_sink(
+            &mut g,
+            "memory",
+            Guest::new(ModuleConfig::new().stdout(ring())),
+            1,
+            shape,
+        );
+        if shape_name == "1x16B" {
+            // The check a call pays when logging is on for other scopes.
+            let config = ModuleConfig::new().stdout(ring()).host_logging(LogScopes::CLOCK);
+            bench_sink(
+                &mut g,
+                "memory, logging on for another scope",
+                Guest::new(config),
+                1,
+                shape,
+            );
         }
-        self.buf[self.at..self.at + b.len()].copy_from_slice(b);
-        self.at += b.len();
-        Ok(b.len())
+
+        let mut memfs = Guest::new(ModuleConfig::new().mount("/m", MemFs::new()));
+        let fd = memfs.open(3, "f", CREAT_TRUNC);
+        bench_sink(&mut g, "MemFs file", memfs, fd, shape);
+
+        bench_sink(
+            &mut g,
+            "/dev/null",
+            Guest::new(ModuleConfig::new().stdout(dev_null())),
+            1,
+            shape,
+        );
+
+        let (mut reader, writer) = std::io::pipe().expect("pipe");
+        let drain = std::thread::spawn(move || {
+            let mut buf = vec![0u8; 1 << 16];
+            while reader.read(&mut buf).map(|n| n > 0).unwrap_or(false) {}
+        });
+        bench_sink(&mut g, "pipe", Guest::new(ModuleConfig::new().stdout(writer)), 1, shape);
+        drain.join().expect("drain");
+
+        let mut nop = Guest::new(ModuleConfig::new());
+        let nop_loop = nop.function("nop_loop");
+        g.bench_function("baseline: empty host call", |b| {
+            b.iter_custom(|n| nop.time(&nop_loop, (0, 0, 0), n))
+        });
+
+        let data = support::payload(count * size);
+        let bufs: Vec<&[u8]> = data.chunks(size).collect();
+        let mut sink = ring();
+        g.bench_function("baseline: native copy", |b| {
+            b.iter(|| {
+                for buf in &bufs {
+                    sink.write_all(black_box(buf)).expect("copy");
+                }
+            })
+        });
+        let slices: Vec<IoSlice<'_>> = bufs.iter().map(|b| IoSlice::new(b)).collect();
+        let mut null = dev_null();
+        g.bench_function("baseline: native writev /dev/null", |b| {
+            b.iter(|| null.write_vectored(black_box(&slices)).expect("writev"))
+        });
+        g.finish();
     }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
-fn ring() -> Box<Ring> {
-    Box::new(Ring {
-        buf: [0; 1 << 16],
-        at: 0,
-    })
-}
-
-fn guest(log: LogScopes) -> (Store, TypedFunction<i32, ()>, TypedFunction<i32, ()>) {
-    let mut store = Store::default();
-    let module = Module::new(&store, GUEST).expect("guest");
-    let host = ModuleConfig::new()
-        .stdout(ring())
-        .host_logging(log)
-        .build()
-        .expect("config");
-    let wasi = wasi_snapshot_preview1::instantiate(&mut store, host);
-    let mut all = wasi.imports().clone();
-    all.extend(&imports! { "bench" => { "nop" => Function::new_typed(&mut store, || {}) } });
-    let instance = Instance::new(&mut store, &module, &all).expect("instance");
-    wasi.bind(&mut store, &instance).expect("bind");
-    let write = instance
-        .exports
-        .get_typed_function(&store, "write_loop")
-        .expect("write_loop");
-    let nop = instance
-        .exports
-        .get_typed_function(&store, "nop_loop")
-        .expect("nop_loop");
-    (store, write, nop)
-}
-
-/// Times `iters` calls made by one guest loop (split into `u32`-sized runs).
-fn looped(store: &mut Store, f: &TypedFunction<i32, ()>, iters: u64) -> Duration {
-    let start = Instant::now();
-    let mut left = iters;
-    while left > 0 {
-        let n = left.min(1 << 30);
-        f.call(store, n as i32).expect("loop");
-        left -= n;
-    }
-    start.elapsed()
-}
-
-fn fd_write_16b(c: &mut Criterion) {
-    let mut g = c.benchmark_group("fd_write 1x16B into memory");
-    let (mut store, write, nop) = guest(LogScopes::NONE);
-    g.bench_function("fd_write, logging off", |b| {
-        b.iter_custom(|n| looped(&mut store, &write, n))
-    });
-    let (mut other, write_other, _) = guest(LogScopes::CLOCK);
-    g.bench_function("fd_write, logging on for another scope", |b| {
-        b.iter_custom(|n| looped(&mut other, &write_other, n))
-    });
-    g.bench_function("baseline: empty typed host call", |b| {
-        b.iter_custom(|n| looped(&mut store, &nop, n))
-    });
-    let mut sink = ring();
-    let src = *b"0123456789abcdef";
-    g.bench_function("baseline: native 16-byte copy", |b| {
-        b.iter(|| sink.write(black_box(&src)).expect("copy"))
-    });
-    g.finish();
-}
-
-criterion_group!(benches, fd_write_16b);
+criterion_group! { name = benches; config = support::criterion(); targets = fd_write }
 criterion_main!(benches);
