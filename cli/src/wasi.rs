@@ -9,7 +9,7 @@ use wasmer::{Imports, Module, Store};
 /// Instantiates `module` with the WASI imports and calls `_start`.
 pub fn run(store: &mut Store, module: &Module, config: ModuleConfig, file: &Path) -> Result<ExitCode, CliError> {
     let host = config.build().map_err(|e| CliError::Usage(e.to_string()))?;
-    let wasi = wasi_snapshot_preview1::instantiate(store, host);
+    let wasi = wasi_snapshot_preview1::instantiate_for(store, host, module);
     check_imports(file, module, wasi.imports())?;
     let instance = instance(store, module, wasi.imports())?;
     // A module that imports nothing may have no memory to bind.

@@ -33,6 +33,13 @@ pub trait Nanotime: Send + Sync + Debug {
 pub trait Nanosleep: Send + Sync + Debug {
     /// Blocks the calling guest for `ns` nanoseconds.
     fn nanosleep(&self, ns: u64);
+
+    /// Whether [`Self::nanosleep`] really waits. A clock whose sleep only
+    /// moves time forward (as [`FakeClock`]'s does) returns `false`, so an
+    /// async driver calls it instead of suspending the guest.
+    fn blocks(&self) -> bool {
+        true
+    }
 }
 
 /// CPU time (`CLOCK_PROCESS_CPUTIME_ID`, `CLOCK_THREAD_CPUTIME_ID`).
@@ -160,6 +167,9 @@ impl Nanosleep for FakeClock {
     fn nanosleep(&self, ns: u64) {
         self.mono.fetch_add(ns, Ordering::Relaxed);
         self.wall.fetch_add(ns, Ordering::Relaxed);
+    }
+    fn blocks(&self) -> bool {
+        false
     }
 }
 

@@ -149,6 +149,14 @@ impl ModuleConfig {
         self
     }
 
+    /// Reads stdin from a host descriptor (a pipe's read end, a socket, a
+    /// file) through [`HostStream::reader`]: an async driver can suspend a
+    /// guest waiting for it to have data.
+    pub fn stdin_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        self.stdin = Stdio::Reader(Box::new(HostStream::reader(fd)));
+        self
+    }
+
     /// Writes stdout to `writer`.
     pub fn stdout(mut self, writer: impl Write + Send + 'static) -> Self {
         self.stdout = Stdio::Writer(Box::new(WriteStream(writer)));
@@ -348,6 +356,7 @@ impl ModuleConfig {
             memory: None,
             log: self.log,
             exit: self.exit,
+            asyncify: None,
         })
     }
 }

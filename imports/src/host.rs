@@ -36,6 +36,10 @@ pub struct Host {
     pub log: crate::log::LogScopes,
     /// What a guest's exit does (see [`crate::ExitHandler`]).
     pub exit: Arc<dyn crate::ExitHandler>,
+    /// The guest's Asyncify state while an async driver runs it
+    /// ([`crate::asyncify`]); `None` in the synchronous API, where
+    /// blocking calls block.
+    pub asyncify: Option<crate::asyncify::Asyncify>,
 }
 
 impl Host {

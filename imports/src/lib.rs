@@ -15,6 +15,8 @@
 //!   guest.
 //! - [`memory`]: checked access to guest memory, one borrow per call.
 //! - [`log`]: host-call logging by scope.
+//! - [`asyncify`]: suspending Asyncify-transformed guests in blocking
+//!   calls, for async drivers.
 //!
 //! An import set (`wasi_snapshot_preview1`, `emscripten`, `assemblyscript`,
 //! `gojs`) turns a [`Host`] into wasmer imports; the core itself runs no
@@ -43,6 +45,7 @@
 
 #![warn(missing_docs)]
 
+pub mod asyncify;
 pub mod clock;
 pub mod config;
 pub mod descriptor;

@@ -97,6 +97,19 @@ impl HostStream {
         })
     }
 
+    /// Reads from a host descriptor (a pipe's read end, a socket, a file)
+    /// with `read(2)`. Unlike a plain `Read`, it can tell whether data is
+    /// waiting (`poll(2)`), so an async driver suspends a guest reading it
+    /// instead of blocking its thread.
+    pub fn reader(fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        let file = std::fs::File::from(fd.into());
+        HostStream {
+            tty: file.is_terminal(),
+            file,
+            readable: true,
+        }
+    }
+
     /// The host's stdout.
     pub fn stdout() -> std::io::Result<Self> {
         let s = std::io::stdout();

@@ -4,11 +4,12 @@
 //! reference runtime for our expected outputs); see RATIONALE.md.
 
 use crate::types::{self, fstflags, whence, FDSTAT_SIZE, PREOPENTYPE_DIR};
+use imports::asyncify::{self, Wait};
 use imports::descriptor::{Descriptor, Descriptors, FdFlags, OpenFile, Rights};
 use imports::fs::{FileType, SetTime, Stat};
 use imports::{with_memory, AsHost, Errno};
 use std::io::SeekFrom;
-use wasmer::FunctionEnvMut;
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// The open file `fd` for reading or writing. A descriptor opened without
 /// that access is `EBADF` (as POSIX `read(2)`/`write(2)` say and wasmtime
@@ -377,19 +378,38 @@ pub fn fd_prestat_dir_name<S: AsHost>(
 /// `fd_read(fd, iovs, iovs_len) -> nread`: reads into the buffers in
 /// order, from the file offset. 0 at end of file. Errors: `EBADF` (not
 /// open for reading), `EISDIR`, `EFAULT`, `EINVAL` (buffers over 4 GiB in
-/// all), `EIO`, `EAGAIN`.
+/// all), `EIO`, `EAGAIN`. Under an async driver of an Asyncify guest, a
+/// stream with no data yet suspends the guest until it has some
+/// ([`imports::asyncify`]).
 pub fn fd_read<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>,
     fd: u32,
     iovs: u32,
     iovs_len: u32,
     nread: u32,
-) -> Result<(), Errno> {
-    with_memory(&mut ctx, |s, mem| {
+) -> Result<Errno, RuntimeError> {
+    asyncify::resume_point(&mut ctx)?;
+    let r = with_memory(&mut ctx, |s, mem| {
+        let suspend = asyncify::can_suspend(s.host());
         let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_READ)?;
+        // Only a stream that can tell it has nothing yet suspends; a
+        // plain `Read` reports itself ready and may block, as in the
+        // synchronous API.
+        if suspend && matches!(f.file.bytes_readable(), Ok(None)) {
+            return Ok(true);
+        }
         let n = mem.scatter(iovs, iovs_len, |bufs| f.file.read_vectored(bufs))?;
-        mem.write_u32(nread, n as u32)
-    })
+        mem.write_u32(nread, n as u32)?;
+        Ok(false)
+    });
+    match r {
+        Ok(false) => Ok(Errno::Success),
+        Ok(true) => {
+            asyncify::suspend(&mut ctx, Wait::Readable(fd), 0)?;
+            Ok(Errno::Success)
+        }
+        Err(e) => Ok(e),
+    }
 }
 
 /// `fd_write(fd, iovs, iovs_len) -> nwritten`: writes the gathered

@@ -2,9 +2,10 @@
 
 use crate::clock::now;
 use crate::types::{clockid, eventtype, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME};
+use imports::asyncify::{self, Wait};
 use imports::descriptor::{Descriptor, Rights};
 use imports::{with_memory, AsHost, Errno, GuestMemory, Host};
-use wasmer::FunctionEnvMut;
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// How long to wait between readiness checks when a descriptor is not
 /// ready and no clock fires sooner.
@@ -138,15 +139,18 @@ fn write_event(
 /// Invalid clocks and bad descriptors fire at once as events carrying
 /// their error (`EINVAL`, `EBADF`, `ENOTCAPABLE`), as the specification
 /// says. Sleeping uses the guest's `Nanosleep` (deterministic mode does not
-/// block). Errors: `EINVAL` (no subscriptions, unknown event type),
-/// `EFAULT`.
+/// block). Under an async driver of an Asyncify guest, a wait suspends
+/// the guest instead of blocking the thread ([`imports::asyncify`]), and
+/// the resumed call keeps its start time. Errors: `EINVAL` (no
+/// subscriptions, unknown event type), `EFAULT`; a trap if suspending
+/// fails.
 pub fn poll_oneoff<S: AsHost>(
     ctx: FunctionEnvMut<'_, S>,
     subscriptions: u32,
     events: u32,
     nsubscriptions: u32,
     nevents: u32,
-) -> Result<(), Errno> {
+) -> Result<Errno, RuntimeError> {
     poll(ctx, &PREVIEW1, subscriptions, events, nsubscriptions, nevents)
 }
 
@@ -158,11 +162,12 @@ pub(crate) fn poll<S: AsHost>(
     events: u32,
     nsubscriptions: u32,
     nevents: u32,
-) -> Result<(), Errno> {
+) -> Result<Errno, RuntimeError> {
+    let origin = asyncify::resume_point(&mut ctx)?;
     if nsubscriptions == 0 {
-        return Err(Errno::Inval);
+        return Ok(Errno::Inval);
     }
-    with_memory(&mut ctx, |s, mem| {
+    let step = with_memory(&mut ctx, |s, mem| {
         let h = s.host_mut();
         mem.slice(
             subscriptions,
@@ -170,7 +175,7 @@ pub(crate) fn poll<S: AsHost>(
         )?;
         mem.slice(events, nsubscriptions.checked_mul(EVENT_SIZE).ok_or(Errno::Fault)?)?;
         mem.write_u32(nevents, 0)?;
-        let start = h.nanotime.nanotime();
+        let start = origin.unwrap_or_else(|| h.nanotime.nanotime());
         loop {
             // Pass 1: does anything fire now? When must we look again?
             let now = h.nanotime.nanotime();
@@ -195,6 +200,9 @@ pub(crate) fn poll<S: AsHost>(
                     Some(d) => d - now,
                     None => RECHECK_NS,
                 };
+                if asyncify::can_suspend(h) && h.nanosleep.blocks() {
+                    return Ok(Some((wait, start)));
+                }
                 h.nanosleep.nanosleep(wait);
                 continue;
             }
@@ -225,7 +233,16 @@ pub(crate) fn poll<S: AsHost>(
                 // Readiness changed between the passes; wait again.
                 continue;
             }
-            return mem.write_u32(nevents, n);
+            mem.write_u32(nevents, n)?;
+            return Ok(None);
         }
-    })
+    });
+    match step {
+        Ok(None) => Ok(Errno::Success),
+        Ok(Some((wait, start))) => {
+            asyncify::suspend(&mut ctx, Wait::Sleep(wait), start)?;
+            Ok(Errno::Success)
+        }
+        Err(e) => Ok(e),
+    }
 }

@@ -13,7 +13,7 @@ use crate::poll::{poll, SubscriptionLayout};
 use crate::types::{filetype, whence};
 use imports::fs::Stat;
 use imports::{with_memory, AsHost, Errno, GuestMemory};
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut};
+use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 /// The module name preview0 guests import from.
 pub const MODULE: &str = "wasi_unstable";
@@ -90,14 +90,20 @@ pub fn poll_oneoff<S: AsHost>(
     events: u32,
     nsubscriptions: u32,
     nevents: u32,
-) -> Result<(), Errno> {
+) -> Result<Errno, RuntimeError> {
     poll(ctx, &LAYOUT, subscriptions, events, nsubscriptions, nevents)
 }
 
 /// preview0's functions: `preview1` (the export set [`crate::exports`]
 /// built) with the four whose layouts differ replaced, and without
-/// `sock_accept`, which preview0 does not have.
-pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, preview1: &Exports) -> Exports {
+/// `sock_accept`, which preview0 does not have. Of the four, only those
+/// `wanted` names are defined (see [`crate::exports_where`]).
+pub fn exports<S: AsHost>(
+    store: &mut impl AsStoreMut,
+    env: &FunctionEnv<S>,
+    preview1: &Exports,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Exports {
     let mut e = Exports::new();
     for (name, ext) in preview1.iter() {
         if name != "sock_accept" {
@@ -106,10 +112,12 @@ pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, pre
     }
     macro_rules! replace {
         ($($name:literal => $f:ident ( $($arg:ident : $ty:ty),* );)*) => {$(
-            e.insert($name, Function::new_typed_with_env(store, env,
-                |ctx: FunctionEnvMut<'_, S>, $($arg: $ty),*| -> i32 {
-                    match $f(ctx, $($arg),*) { Ok(()) => 0, Err(e) => i32::from(e as u16) }
-                }));
+            if wanted($name) {
+                e.insert($name, Function::new_typed_with_env(store, env,
+                    |ctx: FunctionEnvMut<'_, S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
+                        crate::Outcome::into_wasm($f(ctx, $($arg),*))
+                    }));
+            }
         )*};
     }
     replace! {

@@ -202,9 +202,19 @@ pub fn check_all_through_cli(subdir: &str, at_least: usize) {
 pub fn check_all_through_api(
     subdir: &str,
     at_least: usize,
+    run: impl FnMut(&mut Store, &Module, ModuleConfig, &Case) -> Result<u32, String>,
+) {
+    check_through_api_where(subdir, at_least, |_| true, run)
+}
+
+/// [`check_all_through_api`] for the cases `only` selects.
+pub fn check_through_api_where(
+    subdir: &str,
+    at_least: usize,
+    only: impl Fn(&Case) -> bool,
     mut run: impl FnMut(&mut Store, &Module, ModuleConfig, &Case) -> Result<u32, String>,
 ) {
-    let all = cases(subdir);
+    let all: Vec<Case> = cases(subdir).into_iter().filter(|c| only(c)).collect();
     let mut store = Store::default();
     let mut modules: HashMap<PathBuf, Module> = HashMap::new();
     let mut failures = Vec::new();

@@ -1,0 +1,193 @@
+//! Suspending and resuming guests (`imports::asyncify`): the WASI guests
+//! of `testdata/async` (C and Rust programs that sleep, yield and read
+//! stdin, plain and transformed with `wasm-opt --asyncify`, with each
+//! unwind-buffer source) give the output the reference runtime recorded
+//! through the synchronous API, and, when transformed, through the async
+//! API on a minimal executor (`futures::executor`) and on tokio; and the
+//! async guests really suspend: several on one thread interleave.
+
+mod common;
+
+use common::Case;
+use imports::stdio::OutputBuffer;
+use imports::ModuleConfig;
+use std::future::Future;
+use std::io::Write;
+use std::pin::Pin;
+use std::time::Duration;
+use wasi_snapshot_preview1::{run_async, Error};
+use wasmer::{Module, Store};
+
+/// Plain and transformed programs, C and Rust, with their cases.
+const AT_LEAST: usize = 20;
+/// The transformed ones the async API runs.
+const AT_LEAST_ASYNC: usize = 10;
+
+/// Transformed, with a buffer the host can reach.
+fn suspendable(c: &Case) -> bool {
+    c.name.contains(".asyncify") && !c.name.contains("-noexport")
+}
+
+type Run<'a> = Pin<Box<dyn Future<Output = Result<u32, Error>> + 'a>>;
+
+#[test]
+fn async_testdata_through_the_synchronous_api() {
+    common::check_all_through_api("async/wasi", AT_LEAST, |store, module, config, _| {
+        wasi_snapshot_preview1::run(store, module, config).map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn async_testdata_through_the_async_api_on_a_minimal_executor() {
+    common::check_through_api_where("async/wasi", AT_LEAST_ASYNC, suspendable, |store, module, config, _| {
+        futures::executor::block_on(run_async(store, module, config)).map_err(|e| e.to_string())
+    });
+}
+
+#[test]
+fn async_testdata_through_the_async_api_on_tokio() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    common::check_through_api_where("async/wasi", AT_LEAST_ASYNC, suspendable, |store, module, config, _| {
+        rt.block_on(run_async(store, module, config)).map_err(|e| e.to_string())
+    });
+}
+
+fn module(store: &Store, path: &str) -> Module {
+    Module::new(store, std::fs::read(common::testdata().join(path)).unwrap()).unwrap()
+}
+
+#[test]
+fn the_async_api_refuses_what_it_cannot_suspend() {
+    let mut store = Store::default();
+    let plain = module(&store, "async/wasi/c/sleep/sleep.wasm");
+    let r = futures::executor::block_on(run_async(&mut store, &plain, ModuleConfig::new()));
+    assert!(matches!(r, Err(Error::NotAsyncify)), "{r:?}");
+    let hidden = module(
+        &store,
+        "async/wasi/c/sleep.asyncify-mm-noexport/sleep.asyncify-mm-noexport.wasm",
+    );
+    let r = futures::executor::block_on(run_async(&mut store, &hidden, ModuleConfig::new()));
+    let e = r.unwrap_err();
+    assert!(matches!(e, Error::Asyncify(_)), "{e:?}");
+    assert!(e.to_string().contains("asyncify_memory"), "{e}");
+}
+
+/// Two yielding guests on one thread, writing to one stdout, take turns:
+/// each `sched_yield` suspends one and the executor runs the other.
+/// Without suspension one would print all its lines first.
+#[test]
+fn guests_on_one_thread_take_turns_at_each_yield() {
+    for path in [
+        "async/wasi/c/yield.asyncify/yield.asyncify.wasm",
+        "async/wasi/rust/yield.asyncify/yield.asyncify.wasm",
+    ] {
+        let out = OutputBuffer::new();
+        let mut stores = [Store::default(), Store::default()];
+        let modules: Vec<Module> = stores.iter().map(|s| module(s, path)).collect();
+        let [a, b] = &mut stores;
+        let runs: Vec<Run<'_>> = vec![
+            Box::pin(run_async(a, &modules[0], ModuleConfig::new().stdout(out.clone()))),
+            Box::pin(run_async(b, &modules[1], ModuleConfig::new().stdout(out.clone()))),
+        ];
+        let codes = futures::executor::block_on(futures::future::join_all(runs));
+        assert!(codes.iter().all(|c| matches!(c, Ok(0))), "{codes:?}");
+        let lines: Vec<String> = out.to_string_lossy().lines().map(str::to_string).collect();
+        // Each guest yields before each of its first five lines; its last
+        // two lines follow one another.
+        let expected = [
+            "yield 0 sum=10",
+            "yield 0 sum=10",
+            "yield 1 sum=30",
+            "yield 1 sum=30",
+            "yield 2 sum=60",
+            "yield 2 sum=60",
+            "yield 3 sum=100",
+            "yield 3 sum=100",
+            "yield 4 sum=150",
+            "yielded",
+            "yield 4 sum=150",
+            "yielded",
+        ];
+        assert_eq!(lines, expected, "{path}");
+    }
+}
+
+/// Returns `Pending` once: lets the other futures of a `join` run.
+async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return std::task::Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+/// A guest reading a pipe that has no data yet suspends until it has.
+/// The pipe's writer is another future on the same thread: had the read
+/// blocked the thread, the writer could never run and the guest would
+/// wait forever (the test fails after a minute instead). The output is
+/// what the reference runtime recorded.
+#[test]
+fn a_guest_waiting_on_an_empty_pipe_suspends_until_data_comes() {
+    for lang in ["c", "rust"] {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let dir = common::testdata().join(format!("async/wasi/{lang}/stdin.asyncify"));
+            let input = std::fs::read(common::testdata().join(format!("async/wasi/{lang}/stdin/stdin.txt"))).unwrap();
+            let mut store = Store::default();
+            let m = module(&store, &format!("async/wasi/{lang}/stdin.asyncify/stdin.asyncify.wasm"));
+            let (reader, mut writer) = std::io::pipe().unwrap();
+            let out = OutputBuffer::new();
+            let config = ModuleConfig::new().stdin_fd(reader).stdout(out.clone());
+            let feed = async move {
+                for piece in input.chunks(20) {
+                    for _ in 0..3 {
+                        yield_now().await;
+                    }
+                    writer.write_all(piece).unwrap();
+                }
+            };
+            let (code, ()) =
+                futures::executor::block_on(futures::future::join(run_async(&mut store, &m, config), feed));
+            let expected = std::fs::read(dir.join("stdin.stdout")).unwrap();
+            done.send((code.unwrap(), common::show(&out.contents()), common::show(&expected)))
+                .unwrap();
+        });
+        let (code, out, expected) = finished
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{lang}: the guest blocked its thread waiting for the pipe"));
+        assert_eq!((code, out), (0, expected), "{lang}");
+    }
+}
+
+/// Ten thousand guests that each sleep five times in `poll_oneoff`, all
+/// on this one thread, each giving the output the reference runtime
+/// recorded. (`cargo bench --bench suspend` measures the same run: memory
+/// per suspended guest and wake-up latency.)
+#[test]
+fn ten_thousand_sleeping_guests_on_one_thread() {
+    const GUESTS: usize = 10_000;
+    let engine = wasmer::Engine::default();
+    let dir = common::testdata().join("async/wasi/c/sleep.asyncify");
+    let module = Module::new(&engine, std::fs::read(dir.join("sleep.asyncify.wasm")).unwrap()).unwrap();
+    let expected = std::fs::read(dir.join("main.stdout")).unwrap();
+    let mut stores: Vec<Store> = (0..GUESTS).map(|_| Store::new(engine.clone())).collect();
+    let outs: Vec<OutputBuffer> = (0..GUESTS).map(|_| OutputBuffer::new()).collect();
+    let runs: Vec<Run<'_>> = stores
+        .iter_mut()
+        .zip(&outs)
+        .map(|(store, out)| Box::pin(run_async(store, &module, ModuleConfig::new().stdout(out.clone()))) as Run<'_>)
+        .collect();
+    let codes = futures::executor::block_on(futures::future::join_all(runs));
+    for (i, (code, out)) in codes.iter().zip(&outs).enumerate() {
+        assert!(matches!(code, Ok(0)), "guest {i}: {code:?}");
+        assert_eq!(common::show(&out.contents()), common::show(&expected), "guest {i}");
+    }
+}

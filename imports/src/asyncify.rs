@@ -1,0 +1,383 @@
+//! Suspending a guest in a blocking host call and resuming it later, for
+//! modules transformed with Binaryen's Asyncify (`wasm-opt --asyncify`).
+//!
+//! An async driver ([`drive`]) calls the guest's entry point. When a host
+//! call would block (a sleep in `poll_oneoff`, `sched_yield`, a read with
+//! no data yet) and the guest can be suspended, the host function records
+//! what it waits for ([`Wait`]), starts an unwind
+//! (`asyncify_start_unwind`) and returns; the guest's instrumented code
+//! saves its call stack into the unwind buffer and returns from the entry
+//! point. The driver then awaits the wait without blocking its thread,
+//! starts a rewind (`asyncify_start_rewind`) and calls the entry point
+//! again; the guest restores its stack and calls the same import again,
+//! which ends the rewind ([`resume_point`]) and finishes the call, now
+//! without blocking. The protocol and the buffer's header (`{u32 stack
+//! position, u32 stack end}`, growing up) are Binaryen's:
+//! `src/passes/Asyncify.cpp` and its documentation.
+//!
+//! The unwind buffer comes from, in this order: a memory of its own the
+//! module exports (multi-memory Asyncify: `asyncify_unwind_stack_memory_heap`,
+//! or binaryen's name `asyncify_memory`); the guest's
+//! `asyncify_malloc_buffer(size)` (and `asyncify_free_buffer(addr, size)`
+//! if exported); its `malloc`/`free`; else pages the host adds at the end
+//! of its memory (`memory.grow`, so the guest's own allocator, which grows
+//! memory the same way, never hands them out).
+
+use crate::host::{AsHost, Host};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use thiserror::Error;
+use wasmer::{AsStoreMut, AsStoreRef, FunctionEnv, FunctionEnvMut, Instance, Memory, RuntimeError, TypedFunction};
+
+/// Size of the unwind buffer unless the embedder chooses one: enough for
+/// the saved locals of deep C and Rust call stacks.
+pub const DEFAULT_BUFFER_SIZE: u32 = 16 * 1024;
+
+/// Names a module may export its own Asyncify memory under: the one
+/// wasmer-imports documents, and the one `wasm-opt
+/// --pass-arg=asyncify-in-secondary-memory` creates (and does not export;
+/// it must be exported after the transform).
+pub const BUFFER_MEMORY_NAMES: [&str; 2] = ["asyncify_unwind_stack_memory_heap", "asyncify_memory"];
+
+/// How often a guest waiting to read a descriptor that cannot wake us is
+/// looked at again.
+const RECHECK: Duration = Duration::from_millis(1);
+
+/// What a suspended guest waits for before it is resumed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// This many nanoseconds to pass.
+    Sleep(u64),
+    /// Other tasks on the executor to run first (`sched_yield`).
+    Yield,
+    /// Descriptor `fd` to have data (or an end of file, or an error) to
+    /// read.
+    Readable(u32),
+}
+
+/// Why a module's Asyncify exports could not be used.
+#[derive(Debug, Error)]
+pub enum AsyncifyError {
+    /// Some of the four Asyncify functions are exported, not all, or with
+    /// other types.
+    #[error("the module exports {0} with the wrong type or not at all: an Asyncify module exports asyncify_start_unwind(i32), asyncify_stop_unwind(), asyncify_start_rewind(i32) and asyncify_stop_rewind()")]
+    Exports(&'static str),
+    /// The module has a second memory, but not exported: the host cannot
+    /// set up the buffer the instrumented code reads from it.
+    #[error("the module has {0} memories but exports none of {BUFFER_MEMORY_NAMES:?}: Asyncify keeps its data in a memory the host cannot reach (export it after the transform)")]
+    HiddenMemory(usize),
+}
+
+/// Where the unwind buffer comes from.
+#[derive(Clone)]
+enum Source {
+    /// A memory of its own: the buffer is all of it, from address 0.
+    Memory(Memory),
+    /// The guest's allocator: `alloc(size) -> addr`, and `free(addr)` or,
+    /// for `asyncify_free_buffer`, `free(addr, size)`.
+    Allocator {
+        alloc: TypedFunction<i32, i32>,
+        free: Option<Free>,
+    },
+    /// Pages the host adds to the end of the guest's memory.
+    Reserve,
+}
+
+#[derive(Clone)]
+enum Free {
+    Sized(TypedFunction<(i32, i32), ()>),
+    Plain(TypedFunction<i32, ()>),
+}
+
+/// One guest's Asyncify exports and suspension state, kept in its
+/// [`Host`] (`Host::asyncify`) while an async driver runs it.
+pub struct Asyncify {
+    start_unwind: TypedFunction<i32, ()>,
+    stop_unwind: TypedFunction<(), ()>,
+    start_rewind: TypedFunction<i32, ()>,
+    stop_rewind: TypedFunction<(), ()>,
+    source: Source,
+    size: u32,
+    /// The buffer's header address, once allocated.
+    data: Option<u32>,
+    /// What the host call that started the unwind waits for, and the
+    /// origin it asked to get back.
+    pending: Option<(Wait, u64)>,
+    /// Set while the guest is rewound into the call that suspended.
+    rewinding: Option<u64>,
+    suspensions: u64,
+}
+
+impl std::fmt::Debug for Asyncify {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Asyncify")
+            .field("size", &self.size)
+            .field("data", &self.data)
+            .field("pending", &self.pending)
+            .field("suspensions", &self.suspensions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Asyncify {
+    /// The Asyncify exports of `instance`, with an unwind buffer of
+    /// `size` bytes (a memory of its own is used whole). `Ok(None)`: the
+    /// module is not Asyncify-transformed (it exports none of them).
+    /// Errors: [`AsyncifyError`].
+    pub fn from_instance(
+        store: &impl AsStoreRef,
+        instance: &Instance,
+        size: u32,
+    ) -> Result<Option<Asyncify>, AsyncifyError> {
+        let e = &instance.exports;
+        if e.get_function("asyncify_start_unwind").is_err() && e.get_function("asyncify_start_rewind").is_err() {
+            return Ok(None);
+        }
+        let start_unwind = e
+            .get_typed_function(store, "asyncify_start_unwind")
+            .map_err(|_| AsyncifyError::Exports("asyncify_start_unwind"))?;
+        let stop_unwind = e
+            .get_typed_function(store, "asyncify_stop_unwind")
+            .map_err(|_| AsyncifyError::Exports("asyncify_stop_unwind"))?;
+        let start_rewind = e
+            .get_typed_function(store, "asyncify_start_rewind")
+            .map_err(|_| AsyncifyError::Exports("asyncify_start_rewind"))?;
+        let stop_rewind = e
+            .get_typed_function(store, "asyncify_stop_rewind")
+            .map_err(|_| AsyncifyError::Exports("asyncify_stop_rewind"))?;
+        let own_memory = BUFFER_MEMORY_NAMES.iter().find_map(|n| e.get_memory(n).ok().cloned());
+        // Imported and defined memories alike.
+        let memories = instance.module().info().memories.len();
+        let source = if let Some(m) = own_memory {
+            Source::Memory(m)
+        } else if memories > 1 {
+            return Err(AsyncifyError::HiddenMemory(memories));
+        } else if let Ok(alloc) = e.get_typed_function(store, "asyncify_malloc_buffer") {
+            let free = e
+                .get_typed_function(store, "asyncify_free_buffer")
+                .ok()
+                .map(Free::Sized);
+            Source::Allocator { alloc, free }
+        } else if let Ok(alloc) = e.get_typed_function(store, "malloc") {
+            let free = e.get_typed_function(store, "free").ok().map(Free::Plain);
+            Source::Allocator { alloc, free }
+        } else {
+            Source::Reserve
+        };
+        Ok(Some(Asyncify {
+            start_unwind,
+            stop_unwind,
+            start_rewind,
+            stop_rewind,
+            source,
+            size: size.max(64),
+            data: None,
+            pending: None,
+            rewinding: None,
+            suspensions: 0,
+        }))
+    }
+
+    /// How many times the guest has been suspended so far.
+    pub fn suspensions(&self) -> u64 {
+        self.suspensions
+    }
+
+    /// Where the buffer is, as `(memory, header address, size)`,
+    /// allocating it on first use.
+    fn buffer<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>) -> Result<(Memory, u32, u32), RuntimeError> {
+        let host = ctx.data().host();
+        let main = host
+            .memory
+            .clone()
+            .ok_or_else(|| RuntimeError::new("no memory bound to suspend into"))?;
+        let a = asyncify(host)?;
+        let (source, data, size) = (a.source.clone(), a.data, a.size);
+        let (memory, data, size) = match (&source, data) {
+            (Source::Memory(m), _) => {
+                let len = m.view(&*ctx).data_size();
+                (m.clone(), 0, u32::try_from(len).unwrap_or(u32::MAX))
+            }
+            (_, Some(data)) => (main, data, size),
+            (Source::Allocator { alloc, .. }, None) => {
+                let addr = alloc.clone().call(ctx, size as i32)? as u32;
+                if addr == 0 {
+                    return Err(RuntimeError::new(format!(
+                        "the guest's allocator returned NULL for the {size}-byte Asyncify buffer"
+                    )));
+                }
+                (main, addr, size)
+            }
+            (Source::Reserve, None) => {
+                let pages = size.div_ceil(wasmer::WASM_PAGE_SIZE as u32);
+                let old = main
+                    .grow(ctx, pages)
+                    .map_err(|e| RuntimeError::new(format!("cannot reserve the Asyncify buffer: {e}")))?;
+                let addr = u32::try_from(old.bytes().0)
+                    .map_err(|_| RuntimeError::new("cannot reserve the Asyncify buffer past 4 GiB"))?;
+                (main, addr, pages * wasmer::WASM_PAGE_SIZE as u32)
+            }
+        };
+        asyncify_mut(ctx.data_mut().host_mut())?.data = Some(data);
+        Ok((memory, data, size))
+    }
+}
+
+fn asyncify(host: &Host) -> Result<&Asyncify, RuntimeError> {
+    host.asyncify
+        .as_ref()
+        .ok_or_else(|| RuntimeError::new("the guest is not run by an Asyncify driver"))
+}
+
+fn asyncify_mut(host: &mut Host) -> Result<&mut Asyncify, RuntimeError> {
+    host.asyncify
+        .as_mut()
+        .ok_or_else(|| RuntimeError::new("the guest is not run by an Asyncify driver"))
+}
+
+/// Whether a host call that would block should [`suspend`] instead: an
+/// async driver runs this guest. (A sleep on a clock that does not block,
+/// `Nanosleep::blocks`, need not suspend.)
+pub fn can_suspend(host: &Host) -> bool {
+    host.asyncify.is_some()
+}
+
+/// Call first in a host function that may suspend. While the guest is
+/// being rewound into that call, ends the rewind (`asyncify_stop_rewind`)
+/// and returns the origin [`suspend`] was given, so the call can finish
+/// where it left off (a `poll_oneoff` keeps its start time). Otherwise
+/// `None`. Errors: a trap in the guest's `asyncify_stop_rewind`.
+pub fn resume_point<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>) -> Result<Option<u64>, RuntimeError> {
+    let Some(a) = ctx.data_mut().host_mut().asyncify.as_mut() else {
+        return Ok(None);
+    };
+    let Some(origin) = a.rewinding.take() else {
+        return Ok(None);
+    };
+    let stop = a.stop_rewind.clone();
+    stop.call(ctx)?;
+    Ok(Some(origin))
+}
+
+/// Suspends the guest until `wait` is over: allocates the unwind buffer
+/// on first use, resets its header and starts the unwind. The host
+/// function must return at once after this; what it returns is not seen
+/// (the guest unwinds) and it is called again on resumption, when
+/// [`resume_point`] gives back `origin`. Errors: no driver, a failed
+/// buffer allocation, a trap in the guest's Asyncify functions.
+pub fn suspend<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>, wait: Wait, origin: u64) -> Result<(), RuntimeError> {
+    let (memory, data, size) = Asyncify::buffer(ctx)?;
+    let start = data
+        .checked_add(8)
+        .ok_or_else(|| RuntimeError::new("Asyncify buffer at the end of memory"))?;
+    let end = data.saturating_add(size);
+    let mut header = [0u8; 8];
+    header[..4].copy_from_slice(&start.to_le_bytes());
+    header[4..].copy_from_slice(&end.to_le_bytes());
+    memory
+        .view(&*ctx)
+        .write(u64::from(data), &header)
+        .map_err(|e| RuntimeError::new(format!("cannot write the Asyncify buffer header: {e}")))?;
+    let a = asyncify_mut(ctx.data_mut().host_mut())?;
+    a.pending = Some((wait, origin));
+    a.suspensions += 1;
+    let start_unwind = a.start_unwind.clone();
+    start_unwind.call(ctx, data as i32)
+}
+
+/// Runs a guest entry point through `call` until it finishes, awaiting
+/// every suspension in between; the guest's environment `env` holds its
+/// [`Asyncify`] state (`Host::asyncify`). Sleeps use a timer that needs no
+/// particular executor (`futures-timer`); a read waits by checking the
+/// descriptor again every millisecond. Returns what the last call
+/// returned. Errors: the guest's trap; a trap while unwinding (most often
+/// an unwind buffer too small for the guest's stack, reported as such).
+pub async fn drive<S, R, F>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, mut call: F) -> Result<R, RuntimeError>
+where
+    S: AsHost,
+    F: FnMut(&mut wasmer::StoreMut<'_>) -> Result<R, RuntimeError>,
+{
+    loop {
+        let result = call(&mut store.as_store_mut());
+        let host = env.as_mut(store).host_mut();
+        let Some(a) = host.asyncify.as_mut() else {
+            return result;
+        };
+        let Some((wait, origin)) = a.pending.take() else {
+            return result;
+        };
+        if let Err(e) = result {
+            return Err(RuntimeError::new(format!(
+                "the guest trapped while unwinding to suspend (is its {}-byte Asyncify buffer too small?): {e}",
+                a.size
+            )));
+        }
+        let (stop_unwind, start_rewind) = (a.stop_unwind.clone(), a.start_rewind.clone());
+        let data = a.data.unwrap_or(0);
+        stop_unwind.call(store)?;
+        match wait {
+            Wait::Sleep(ns) => futures_timer::Delay::new(Duration::from_nanos(ns)).await,
+            Wait::Yield => YieldNow(false).await,
+            Wait::Readable(fd) => {
+                while !readable(env.as_mut(store).host_mut(), fd) {
+                    futures_timer::Delay::new(RECHECK).await;
+                }
+            }
+        }
+        asyncify_mut(env.as_mut(store).host_mut())?.rewinding = Some(origin);
+        start_rewind.call(store, data as i32)?;
+    }
+}
+
+/// Frees the unwind buffer through the guest's allocator, if it came from
+/// there; call once the guest has finished. Errors: a trap in the guest's
+/// `free`.
+pub fn release<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Result<(), RuntimeError> {
+    let Some(a) = env.as_mut(store).host_mut().asyncify.take() else {
+        return Ok(());
+    };
+    match (a.source, a.data) {
+        (
+            Source::Allocator {
+                free: Some(Free::Sized(f)),
+                ..
+            },
+            Some(d),
+        ) => f.call(store, d as i32, a.size as i32),
+        (
+            Source::Allocator {
+                free: Some(Free::Plain(f)),
+                ..
+            },
+            Some(d),
+        ) => f.call(store, d as i32),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a read from `fd` would not block: data, end of file or an
+/// error (which the read will report) are all "readable".
+fn readable(host: &mut Host, fd: u32) -> bool {
+    match host.fds.get_mut(fd) {
+        Ok(crate::descriptor::Descriptor::File(f)) => !matches!(f.file.bytes_readable(), Ok(None)),
+        _ => true,
+    }
+}
+
+/// Returns `Pending` once, waking itself: lets the executor run other
+/// tasks before this one goes on.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
