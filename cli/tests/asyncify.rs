@@ -191,3 +191,75 @@ fn ten_thousand_sleeping_guests_on_one_thread() {
         assert_eq!(common::show(&out.contents()), common::show(&expected), "guest {i}");
     }
 }
+
+/// The Emscripten `-sASYNCIFY` guest (`emscripten_sleep` between lines)
+/// through the synchronous API and through `emscripten::run_async`: the
+/// output node recorded with Emscripten's glue (exit 3, set by the
+/// program).
+#[test]
+fn emscripten_asyncify_guest_through_both_apis() {
+    common::check_all_through_api("async/emscripten", 1, |store, module, config, _| {
+        emscripten::run(store, module, config).map_err(|e| e.to_string())
+    });
+    common::check_all_through_api("async/emscripten", 1, |store, module, config, _| {
+        futures::executor::block_on(emscripten::run_async(store, module, config)).map_err(|e| e.to_string())
+    });
+}
+
+/// Two Emscripten guests on one thread: the second prints its first line
+/// while the first sleeps in `emscripten_sleep`.
+#[test]
+fn emscripten_sleep_suspends_the_guest_not_the_thread() {
+    let out = OutputBuffer::new();
+    let mut stores = [Store::default(), Store::default()];
+    let path = "async/emscripten/sleep/sleep.wasm";
+    let modules: Vec<Module> = stores.iter().map(|s| module(s, path)).collect();
+    let [a, b] = &mut stores;
+    type EmRun<'a> = Pin<Box<dyn Future<Output = Result<u32, emscripten::Error>> + 'a>>;
+    let runs: Vec<EmRun<'_>> = vec![
+        Box::pin(emscripten::run_async(
+            a,
+            &modules[0],
+            ModuleConfig::new().stdout(out.clone()),
+        )),
+        Box::pin(emscripten::run_async(
+            b,
+            &modules[1],
+            ModuleConfig::new().stdout(out.clone()),
+        )),
+    ];
+    let codes = futures::executor::block_on(futures::future::join_all(runs));
+    assert!(codes.iter().all(|c| matches!(c, Ok(3))), "{codes:?}");
+    let text = out.to_string_lossy();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[..2], ["before 0", "before 0"], "{text}");
+    assert_eq!(lines.iter().filter(|l| **l == "slept").count(), 2, "{text}");
+}
+
+/// The Go programs of `testdata/gojs` that wait on timers and goroutines,
+/// through `gojs::run_async`, give the output node recorded (the others
+/// wait on nothing, and compiling a Go module in a debug build takes
+/// seconds), and a Go guest waiting for a timer leaves
+/// its thread free: the future beside it in a `join` runs while the guest
+/// sleeps its first 20 ms (before which it prints nothing). Had the wait
+/// blocked the thread, the guest would have finished first.
+#[test]
+fn go_guests_wait_for_timers_without_blocking_the_thread() {
+    let waits = |c: &Case| c.name.contains("timers") || c.name.contains("goroutines");
+    common::check_through_api_where("gojs", 4, waits, |store, module, config, _| {
+        futures::executor::block_on(gojs::run_async(store, module, config)).map_err(|e| e.to_string())
+    });
+    let mut store = Store::default();
+    let timers = module(&store, "gojs/go1.27/timers/timers.wasm");
+    let out = OutputBuffer::new();
+    let config = ModuleConfig::new().arg("timers").stdout(out.clone());
+    let seen = async { out.contents().len() };
+    let (code, printed_meanwhile) = futures::executor::block_on(futures::future::join(
+        gojs::run_async(&mut store, &timers, config),
+        seen,
+    ));
+    assert!(matches!(code, Ok(0)), "{code:?}");
+    assert_eq!(printed_meanwhile, 0, "the guest ran to its end before the other future");
+    let expected = std::fs::read(common::testdata().join("gojs/go1.27/timers/timers.stdout")).unwrap();
+    assert_eq!(common::show(&out.contents()), common::show(&expected));
+}

@@ -498,8 +498,43 @@ impl Emscripten {
     /// result being the exit code. An uncaught exception, `abort()` or any
     /// other trap is [`Error::Trap`].
     pub fn start(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
+        // With no async driver installed nothing suspends, so the sequence
+        // completes in one poll.
+        imports::asyncify::now(self.start_with(store, instance)).unwrap_or_else(|| {
+            Err(Error::Trap(RuntimeError::new(
+                "the guest suspended outside an async driver",
+            )))
+        })
+    }
+
+    /// [`Emscripten::start`] under an async driver, for an `-sASYNCIFY`
+    /// build: `emscripten_sleep` and the WASI calls that would block
+    /// suspend the guest (see `wasi_snapshot_preview1::run_async`), with an
+    /// unwind buffer of `buffer_size` bytes. Errors: as [`Emscripten::start`],
+    /// and [`wasi_snapshot_preview1::Error::NotAsyncify`] /
+    /// [`wasi_snapshot_preview1::Error::Asyncify`] (as [`Error::Wasi`]).
+    pub async fn start_async(
+        &self,
+        store: &mut impl AsStoreMut,
+        instance: &Instance,
+        buffer_size: u32,
+    ) -> Result<u32, Error> {
+        let asyncify = imports::asyncify::Asyncify::from_instance(store, instance, buffer_size)
+            .map_err(wasi_snapshot_preview1::Error::from)?
+            .ok_or(wasi_snapshot_preview1::Error::NotAsyncify)?;
+        self.env.as_mut(store).host.asyncify = Some(asyncify);
+        let code = self.start_with(store, instance).await?;
+        imports::asyncify::release(store, &self.env).map_err(Error::Trap)?;
+        Ok(code)
+    }
+
+    /// The start sequence, each guest call through the Asyncify driver
+    /// (which only calls it when no driver is installed).
+    async fn start_with(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
+        use imports::asyncify::drive;
+        let env = &self.env;
         if let Ok(start) = instance.exports.get_typed_function::<(), ()>(store, "_start") {
-            return exit_code(start.call(store).map(|()| 0));
+            return exit_code(drive(store, env, |s| start.call(s)).await.map(|()| 0));
         }
         let main = instance
             .exports
@@ -507,36 +542,49 @@ impl Emscripten {
             .or_else(|_| instance.exports.get_function("__main_argc_argv"))
             .map_err(|_| Error::MissingEntry)?
             .clone();
-        let result = (|| -> Result<u32, RuntimeError> {
+        let result = async {
             if let Ok(ctors) = instance
                 .exports
                 .get_typed_function::<(), ()>(store, "__wasm_call_ctors")
             {
-                ctors.call(store)?;
+                drive(store, env, |s| ctors.call(s)).await?;
             }
             let ty = main.ty(store);
             let args = match ty.params().len() {
                 0 => vec![],
                 2 => {
                     let argv = {
-                        let mut ctx = self.env.clone().into_mut(store);
+                        let mut ctx = env.clone().into_mut(store);
                         guest::build_argv(&mut ctx)?
                     };
                     vec![Value::I32(argv.0), Value::I32(argv.1)]
                 }
                 _ => return Err(RuntimeError::new(format!("main has an unexpected type {ty}"))),
             };
-            let ret = main.call(store, &args)?;
+            let ret = drive(store, env, |s| main.call(s, &args)).await?;
             let code = match ret.first() {
                 Some(Value::I32(c)) => *c as u32,
                 _ => 0,
             };
-            let mut ctx = self.env.clone().into_mut(store);
+            let mut ctx = env.clone().into_mut(store);
             proc::exit_runtime(&mut ctx)?;
             Ok(code)
-        })();
+        }
+        .await;
         exit_code(result)
     }
+}
+
+/// [`run`] for an async caller, for an `-sASYNCIFY` build (see
+/// [`Emscripten::start_async`]): the guest's sleeps and blocking calls
+/// suspend it instead of its thread. Errors: as [`run`] and
+/// [`Emscripten::start_async`].
+pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
+    let em = instantiate(store, config.build()?, module)?;
+    let instance = Instance::new(store, module, em.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
+    em.bind(store, &instance)?;
+    em.start_async(store, &instance, imports::asyncify::DEFAULT_BUFFER_SIZE)
+        .await
 }
 
 /// Does the whole sequence: builds the host from `config`, instantiates

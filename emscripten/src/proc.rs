@@ -3,6 +3,7 @@
 
 use crate::guest::{call_i32, mem_trap};
 use crate::Ctx;
+use imports::asyncify;
 use imports::{with_memory, AsHost};
 use rand::RngCore as _;
 use thiserror::Error;
@@ -76,9 +77,20 @@ pub fn get_temp_ret0(ctx: Ctx<'_>) -> i32 {
     ctx.data().state.temp_ret0
 }
 
-/// `emscripten_sleep(ms)`: blocks for `ms` milliseconds (the glue needs
-/// ASYNCIFY for this; a native host can simply block).
-pub fn emscripten_sleep(ctx: Ctx<'_>, ms: u32) {
+/// `emscripten_sleep(ms)`: waits `ms` milliseconds. Under an async driver
+/// of an `-sASYNCIFY` guest ([`crate::Emscripten::start_async`]), suspends
+/// the guest (as the glue's Asyncify does) so its thread runs other work;
+/// otherwise blocks, which a native host can simply do. Errors: a trap if
+/// suspending fails.
+pub fn emscripten_sleep(mut ctx: Ctx<'_>, ms: u32) -> Result<(), RuntimeError> {
+    if asyncify::resume_point(&mut ctx)?.is_some() {
+        return Ok(());
+    }
+    let ns = u64::from(ms) * 1_000_000;
     let sleeper = ctx.data().host.nanosleep.clone();
-    sleeper.nanosleep(u64::from(ms) * 1_000_000);
+    if asyncify::can_suspend(&ctx.data().host) && sleeper.blocks() {
+        return asyncify::suspend(&mut ctx, asyncify::Wait::Sleep(ns), 0);
+    }
+    sleeper.nanosleep(ns);
+    Ok(())
 }

@@ -322,6 +322,29 @@ impl GoImports {
     /// [`Error::MissingExport`], [`Error::Trap`], [`Error::Uncaught`],
     /// [`Error::Deadlock`].
     pub fn start(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
+        // Waiting blocks here, so the sequence completes in one poll.
+        imports::asyncify::now(self.start_with(store, instance, false)).unwrap_or_else(|| {
+            Err(Error::Trap(RuntimeError::new(
+                "the event loop waited outside an async driver",
+            )))
+        })
+    }
+
+    /// [`GoImports::start`] for an async caller: while the program waits
+    /// for its next timer, the future waits without blocking its thread,
+    /// so one thread can run many Go guests. Go's scheduler returns to
+    /// the host whenever every goroutine is blocked, so no Asyncify
+    /// transform is needed. Errors: as [`GoImports::start`].
+    pub async fn start_async(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
+        self.start_with(store, instance, true).await
+    }
+
+    async fn start_with(
+        &self,
+        store: &mut impl AsStoreMut,
+        instance: &Instance,
+        asynchronous: bool,
+    ) -> Result<u32, Error> {
         self.bind(store, instance)?;
         let run = instance
             .exports
@@ -344,7 +367,7 @@ impl GoImports {
         if let Some(code) = exited(run.call(&mut ctx, argc, argv))? {
             return Ok(code);
         }
-        event_loop(&mut ctx)
+        event_loop(&mut ctx, asynchronous).await
     }
 }
 
@@ -428,7 +451,10 @@ enum Step {
 }
 
 /// The event loop after `run` returned: node's, reduced to what Go uses.
-fn event_loop(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<u32, Error> {
+/// With `asynchronous`, waiting for a timer awaits a timer future instead
+/// of sleeping the thread (a clock whose sleep does not block is still
+/// called).
+async fn event_loop(ctx: &mut FunctionEnvMut<'_, GoJs>, asynchronous: bool) -> Result<u32, Error> {
     let mut deadlock_sent = false;
     loop {
         let step = {
@@ -453,10 +479,14 @@ fn event_loop(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<u32, Error> {
                 Err(e) => Err(e),
             },
             Step::Timer(id, at) => {
-                let s = ctx.data();
-                let now = s.host.nanotime.nanotime();
+                let sleeper = ctx.data().host.nanosleep.clone();
+                let now = ctx.data().host.nanotime.nanotime();
                 if at > now {
-                    s.host.nanosleep.nanosleep(at - now);
+                    if asynchronous && sleeper.blocks() {
+                        imports::asyncify::sleep(at - now).await;
+                    } else {
+                        sleeper.nanosleep(at - now);
+                    }
                 }
                 let r = resume(ctx);
                 // Go clears the timeout it was woken for; JS timers are
@@ -544,4 +574,12 @@ pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -
     let go = instantiate(store, config.build()?, module)?;
     let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
     go.start(store, &instance)
+}
+
+/// [`run`] for an async caller: waits for the program's timers without
+/// blocking the thread (see [`GoImports::start_async`]). Errors: as [`run`].
+pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
+    let go = instantiate(store, config.build()?, module)?;
+    let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
+    go.start_async(store, &instance).await
 }

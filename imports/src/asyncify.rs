@@ -381,3 +381,22 @@ impl Future for YieldNow {
         Poll::Pending
     }
 }
+
+/// Waits `ns` nanoseconds without blocking the thread (the timer of
+/// [`drive`]; it needs no particular executor). For import sets whose
+/// guests return to the host to wait (Go's event loop).
+pub async fn sleep(ns: u64) {
+    futures_timer::Delay::new(Duration::from_nanos(ns)).await
+}
+
+/// The output of `f` if it completes without waiting, polled once: how a
+/// synchronous API runs an async sequence written once for both (with no
+/// driver installed nothing suspends, so it completes). `None` if it
+/// would have waited.
+pub fn now<F: Future>(f: F) -> Option<F::Output> {
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(std::task::Waker::noop())) {
+        Poll::Ready(out) => Some(out),
+        Poll::Pending => None,
+    }
+}
