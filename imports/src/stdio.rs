@@ -54,7 +54,37 @@ impl<W: Write + Send + 'static> File for WriteStream<W> {
         Err(Errno::Badf)
     }
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> Result<usize> {
-        Ok(self.0.write_vectored(bufs)?)
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
+        let first = self.0.write_vectored(bufs)?;
+        if first >= total {
+            return Ok(first);
+        }
+        // `Write::write_vectored`'s default takes only the first buffer: a
+        // legal short write, but every writer that keeps it would turn a
+        // guest's one `writev` into several. Go on buffer by buffer until
+        // all is taken, the writer takes nothing, or it fails (after some
+        // progress, the progress is the result).
+        let mut done = first;
+        let mut skip = first;
+        for b in bufs {
+            let mut part: &[u8] = b;
+            if skip >= part.len() {
+                skip -= part.len();
+                continue;
+            }
+            part = &part[skip..];
+            skip = 0;
+            while !part.is_empty() {
+                match self.0.write(part) {
+                    Ok(0) | Err(_) => return Ok(done),
+                    Ok(n) => {
+                        done += n;
+                        part = &part[n..];
+                    }
+                }
+            }
+        }
+        Ok(done)
     }
     fn stat(&mut self) -> Result<Stat> {
         Ok(stream_stat(FileType::Unknown))
@@ -163,6 +193,34 @@ impl File for HostStream {
             Ok(_) => Ok(Some(0)),
             Err(e) => Err(std::io::Error::from(e).into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer with `Write`'s default `write_vectored` (first buffer
+    /// only) that takes at most 3 bytes a call.
+    struct Dribble(Vec<u8>);
+
+    impl Write for Dribble {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            let n = b.len().min(3);
+            self.0.extend_from_slice(&b[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stream_takes_every_buffer_from_a_writer_that_takes_one() {
+        let mut s = WriteStream(Dribble(Vec::new()));
+        let bufs = [IoSlice::new(b"hello "), IoSlice::new(b""), IoSlice::new(b"world")];
+        assert_eq!(s.write_vectored(&bufs).unwrap(), 11);
+        assert_eq!(s.0 .0, b"hello world");
     }
 }
 
