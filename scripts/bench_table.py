@@ -49,12 +49,28 @@ def table(name, rows):
     return "\n".join(out)
 
 
+# Groups in the order BENCHMARKS.md discusses them; others follow by name.
+ORDER = ["fd_write 1x16B", "fd_write 1x1KiB", "fd_write 4x1KiB", "fd_write 16x64B", "fd_write 1x64KiB",
+         "fd_read", "clock_time_get", "random_get", "path_open", "fd_readdir", "gojs", "assemblyscript",
+         "setup", "cli"]
+
+
+def rank(group):
+    return next((i for i, p in enumerate(ORDER) if group.startswith(p)), len(ORDER)), group
+
+
 def main():
     target = sys.argv[1] if len(sys.argv) > 1 else "target"
     groups = load(target)
     if not groups:
         sys.exit(f"no criterion results under {target}/criterion: run cargo bench first")
-    print("\n\n".join(table(g, rows) for g, rows in groups.items()))
+    tables = []
+    for g in sorted(groups, key=rank):
+        rows = groups[g]
+        # Measured rows first, then the baselines.
+        ordered = dict(sorted(rows.items(), key=lambda kv: kv[0].startswith("baseline:")))
+        tables.append(table(g, ordered))
+    print("\n\n".join(tables))
 
 
 if __name__ == "__main__":
