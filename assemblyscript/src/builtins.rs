@@ -4,13 +4,14 @@
 use crate::number::write_js_number;
 use crate::string::Sink;
 use crate::{trap, with_memory, AsAssemblyScript, Trace, ABORT_EXIT_CODE};
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+use imports::define::Defs;
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 /// Defines `abort`, `trace` and `seed`.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Exports) {
-    e.insert("abort", Function::new_typed_with_env(store, env, abort::<S>));
-    e.insert("trace", Function::new_typed_with_env(store, env, trace::<S>));
-    e.insert("seed", Function::new_typed_with_env(store, env, seed::<S>));
+pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
+    e.add("abort", || Function::new_typed_with_env(store, env, abort::<S>));
+    e.add("trace", || Function::new_typed_with_env(store, env, trace::<S>));
+    e.add("seed", || Function::new_typed_with_env(store, env, seed::<S>));
 }
 
 /// `abort(message, fileName, lineNumber, columnNumber)`: what a failed

@@ -3,7 +3,8 @@
 //! `Uint8Array` inside the guest and fills it.
 
 use crate::{trap, with_memory, AsAssemblyScript, Runtime};
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+use imports::define::Defs;
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 /// Web Crypto's limit on one `getRandomValues` call, in bytes; past it
 /// node throws `QuotaExceededError`.
@@ -17,11 +18,10 @@ const ARRAYBUFFER_ID: i32 = 1;
 const UINT8_VIEW_FLAGS: u32 = (1 << 0) | (1 << 6);
 
 /// Defines `crypto.getRandomValuesN`.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Exports) {
-    e.insert(
-        "crypto.getRandomValuesN",
-        Function::new_typed_with_env(store, env, get_random_values_n::<S>),
-    );
+pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
+    e.add("crypto.getRandomValuesN", || {
+        Function::new_typed_with_env(store, env, get_random_values_n::<S>)
+    });
 }
 
 /// `crypto.getRandomValuesN(n) -> Uint8Array`: a new `Uint8Array` of `n`

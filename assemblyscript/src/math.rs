@@ -5,7 +5,8 @@
 //! use the host's libm, which may differ from V8's in the last bit.
 
 use crate::{trap, AsAssemblyScript};
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Global, RuntimeError, Value};
+use imports::define::Defs;
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Global, RuntimeError, Value};
 
 /// ECMAScript `ToUint32`.
 fn to_uint32(x: f64) -> u32 {
@@ -81,15 +82,15 @@ pub fn min(a: f64, b: f64) -> f64 {
 }
 
 /// Defines the `Math.*` functions and constants.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Exports) {
+pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
     macro_rules! unary {
         ($($name:literal => $f:expr),* $(,)?) => {$(
-            e.insert(concat!("Math.", $name), Function::new_typed(store, $f as fn(f64) -> f64));
+            e.add(concat!("Math.", $name), || Function::new_typed(store, $f as fn(f64) -> f64));
         )*};
     }
     macro_rules! binary {
         ($($name:literal => $f:expr),* $(,)?) => {$(
-            e.insert(concat!("Math.", $name), Function::new_typed(store, $f as fn(f64, f64) -> f64));
+            e.add(concat!("Math.", $name), || Function::new_typed(store, $f as fn(f64, f64) -> f64));
         )*};
     }
     unary! {
@@ -106,8 +107,8 @@ pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &Fun
         "atan2" => f64::atan2, "hypot" => f64::hypot, "max" => max, "min" => min, "pow" => pow,
         "imul" => |a, b| f64::from((to_uint32(a) as i32).wrapping_mul(to_uint32(b) as i32)),
     }
-    e.insert("Math.fround", Function::new_typed(store, |x: f64| x as f32));
-    e.insert("Math.random", Function::new_typed_with_env(store, env, random::<S>));
+    e.add("Math.fround", || Function::new_typed(store, |x: f64| x as f32));
+    e.add("Math.random", || Function::new_typed_with_env(store, env, random::<S>));
     for (name, value) in [
         ("Math.E", std::f64::consts::E),
         ("Math.LN2", std::f64::consts::LN_2),
@@ -118,7 +119,7 @@ pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &Fun
         ("Math.SQRT1_2", std::f64::consts::FRAC_1_SQRT_2),
         ("Math.SQRT2", std::f64::consts::SQRT_2),
     ] {
-        e.insert(name, Global::new(store, Value::F64(value)));
+        e.add(name, || Global::new(store, Value::F64(value)));
     }
 }
 

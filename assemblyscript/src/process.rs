@@ -1,11 +1,12 @@
 //! `process.exit` from the std bindings (`~lib/bindings/node.ts`).
 
 use crate::AsAssemblyScript;
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+use imports::define::Defs;
+use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 /// Defines `process.exit`.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Exports) {
-    e.insert("process.exit", Function::new_typed_with_env(store, env, exit::<S>));
+pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
+    e.add("process.exit", || Function::new_typed_with_env(store, env, exit::<S>));
 }
 
 /// `process.exit(code)`: ends the guest with `code` (an `i32`, kept as its

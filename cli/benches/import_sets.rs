@@ -198,7 +198,7 @@ fn setup_emscripten(store: &mut Store, module: &Module) -> Instance {
 
 fn setup_assemblyscript(store: &mut Store, module: &Module) -> Instance {
     let host = ModuleConfig::new().build().expect("host");
-    let mut asc = assemblyscript::instantiate(store, host, assemblyscript::Options::new());
+    let mut asc = assemblyscript::instantiate_for(store, host, assemblyscript::Options::new(), module);
     asc.import_memory(store, module).expect("memory");
     let instance = Instance::new(store, module, asc.imports()).expect("instance");
     asc.bind(store, &instance).expect("bind");

@@ -26,7 +26,7 @@ fn setup(e: assemblyscript::Error) -> CliError {
 pub fn run(store: &mut Store, module: &Module, config: ModuleConfig, args: &RunArgs) -> Result<ExitCode, CliError> {
     let file = args.file();
     let host = config.build().map_err(|e| CliError::Usage(e.to_string()))?;
-    let mut guest = assemblyscript::instantiate(store, host, options());
+    let mut guest = assemblyscript::instantiate_for(store, host, options(), module);
     guest.import_memory(store, module).map_err(setup)?;
     check_imports(&file, module, guest.imports())?;
     let instance = match Instance::new(store, module, guest.imports()) {

@@ -48,6 +48,7 @@
 pub mod asyncify;
 pub mod clock;
 pub mod config;
+pub mod define;
 pub mod descriptor;
 pub mod environment;
 pub mod errno;
