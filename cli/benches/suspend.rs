@@ -1,8 +1,9 @@
-//! Many suspended guests on one thread: N copies of the Asyncify C guest
-//! `testdata/async/wasi/c/sleep.asyncify` (five 10 ms sleeps in
-//! `poll_oneoff`, a line after each) run through
-//! `wasi_snapshot_preview1::run_async` on one thread
-//! (`futures::executor::block_on` of them all). Reports:
+//! Many suspended guests on one thread: N copies of the C guest
+//! `testdata/async/wasi/c/sleep` (five 10 ms sleeps in `poll_oneoff`, a
+//! line after each) on one thread (`futures::executor::block_on` of them
+//! all), twice: transformed (`sleep.asyncify`) through
+//! `wasi_snapshot_preview1::run_async`, and untransformed on wasmer's
+//! coroutines through `run_coroutine`. Reports, for each:
 //!
 //! - memory per suspended guest: the process's resident set after every
 //!   guest has been set up and has suspended in its first sleep, less
@@ -12,8 +13,9 @@
 //! - the whole run's wall time.
 //!
 //! `cargo bench -p wasmer-imports --bench suspend` runs 10,000 guests
-//! (`-- N` for another count); under `cargo test --benches` it runs 100
-//! and checks their output.
+//! each way, each in a process of its own (`-- N` for another count,
+//! `-- asyncify` or `-- coroutines` for one way); under
+//! `cargo test --benches` it runs 100 and checks their output.
 
 use imports::ModuleConfig;
 use std::future::Future;
@@ -60,26 +62,63 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(if benching { 10_000 } else { 100 });
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../testdata/async/wasi/c/sleep.asyncify/sleep.asyncify.wasm"
-    );
+    // Each way in a process of its own, so neither inherits the other's
+    // freed memory in its resident set.
+    match args.iter().find(|a| *a == "asyncify" || *a == "coroutines") {
+        Some(way) => measure(n, way == "coroutines"),
+        None => {
+            for way in ["asyncify", "coroutines"] {
+                let status = std::process::Command::new(std::env::current_exe().expect("own path"))
+                    .args(&args[1..])
+                    .arg(way)
+                    .status()
+                    .expect("run a way");
+                assert!(status.success(), "the {way} run failed");
+            }
+        }
+    }
+}
+
+type Run<'a> = Pin<Box<dyn Future<Output = Result<u32, wasi_snapshot_preview1::Error>> + 'a>>;
+
+fn measure(n: usize, coroutines: bool) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/async/wasi/c");
+    let path = if coroutines {
+        format!("{dir}/sleep/sleep.wasm")
+    } else {
+        format!("{dir}/sleep.asyncify/sleep.asyncify.wasm")
+    };
     let engine = Engine::default();
     let module = Module::new(&engine, std::fs::read(path).expect("testdata")).expect("compile");
 
     let before = rss();
     let started = Instant::now();
-    let mut stores: Vec<Store> = (0..n).map(|_| Store::new(engine.clone())).collect();
-    let stamps: Vec<Stamps> = (0..n).map(|_| Stamps::default()).collect();
-    type Run<'a> = Pin<Box<dyn Future<Output = Result<u32, wasi_snapshot_preview1::Error>> + 'a>>;
-    let runs: Vec<Run<'_>> = stores
-        .iter_mut()
-        .zip(&stamps)
-        .map(|(store, out)| {
-            let config = ModuleConfig::new().stdout(out.clone());
-            Box::pin(wasi_snapshot_preview1::run_async(store, &module, config)) as Run<'_>
-        })
+    let mut stores: Vec<Store> = (0..if coroutines { 0 } else { n })
+        .map(|_| Store::new(engine.clone()))
         .collect();
+    let stamps: Vec<Stamps> = (0..n).map(|_| Stamps::default()).collect();
+    let runs: Vec<Run<'_>> = if coroutines {
+        stamps
+            .iter()
+            .map(|out| {
+                let config = ModuleConfig::new().stdout(out.clone());
+                Box::pin(wasi_snapshot_preview1::run_coroutine(
+                    Store::new(engine.clone()),
+                    &module,
+                    config,
+                )) as Run<'_>
+            })
+            .collect()
+    } else {
+        stores
+            .iter_mut()
+            .zip(&stamps)
+            .map(|(store, out)| {
+                let config = ModuleConfig::new().stdout(out.clone());
+                Box::pin(wasi_snapshot_preview1::run_async(store, &module, config)) as Run<'_>
+            })
+            .collect()
+    };
     let mut all = futures::future::join_all(runs);
     // One poll sets every guest up and runs it to its first sleep.
     let waker = futures::task::noop_waker();
@@ -107,7 +146,12 @@ fn main() {
     }
     latencies.sort();
     let per_guest = suspended.saturating_sub(before) / n as u64;
-    println!("{n} guests sleeping 5 x 10 ms on one thread (c/sleep.asyncify)");
+    let how = if coroutines {
+        "c/sleep on coroutines"
+    } else {
+        "c/sleep.asyncify"
+    };
+    println!("{n} guests sleeping 5 x 10 ms on one thread ({how})");
     println!("  set up and suspended in their first sleep: {setup:.2?}; whole run: {total:.2?}");
     println!(
         "  memory per suspended guest: {:.1} KiB (resident set {} -> {} MiB)",

@@ -22,6 +22,8 @@ use wasmer::{Module, Store};
 const AT_LEAST: usize = 20;
 /// The transformed ones the async API runs.
 const AT_LEAST_ASYNC: usize = 10;
+/// All but the one no host can suspend, which coroutines run.
+const AT_LEAST_COROUTINE: usize = 19;
 
 /// Transformed, with a buffer the host can reach.
 fn suspendable(c: &Case) -> bool {
@@ -55,6 +57,89 @@ fn async_testdata_through_the_async_api_on_tokio() {
     });
 }
 
+/// Every guest of `testdata/async/wasi`, transformed or not, through
+/// `run_coroutine` (wasmer's experimental-async) on a minimal executor
+/// and on tokio.
+#[test]
+fn async_testdata_on_coroutines() {
+    let runnable = |c: &Case| !c.name.contains("-noexport");
+    common::check_through_api_where(
+        "async/wasi",
+        AT_LEAST_COROUTINE,
+        runnable,
+        |store, module, config, _| {
+            let own = Store::new(store.engine().clone());
+            futures::executor::block_on(wasi_snapshot_preview1::run_coroutine(own, module, config))
+                .map_err(|e| e.to_string())
+        },
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    common::check_through_api_where(
+        "async/wasi",
+        AT_LEAST_COROUTINE,
+        runnable,
+        |store, module, config, _| {
+            let own = Store::new(store.engine().clone());
+            rt.block_on(wasi_snapshot_preview1::run_coroutine(own, module, config))
+                .map_err(|e| e.to_string())
+        },
+    );
+}
+
+/// Untransformed guests on coroutines take turns at each yield too, and
+/// one waiting on an empty pipe lets the pipe's writer run (see the
+/// Asyncify tests above for the reasoning).
+#[test]
+fn untransformed_guests_suspend_on_coroutines() {
+    for path in ["async/wasi/c/yield/yield.wasm", "async/wasi/rust/yield/yield.wasm"] {
+        let out = OutputBuffer::new();
+        let engine = wasmer::Engine::default();
+        let m = Module::new(&engine, std::fs::read(common::testdata().join(path)).unwrap()).unwrap();
+        let runs: Vec<Run<'_>> = (0..2)
+            .map(|_| {
+                let config = ModuleConfig::new().stdout(out.clone());
+                Box::pin(wasi_snapshot_preview1::run_coroutine(
+                    Store::new(engine.clone()),
+                    &m,
+                    config,
+                )) as Run<'_>
+            })
+            .collect();
+        let codes = futures::executor::block_on(futures::future::join_all(runs));
+        assert!(codes.iter().all(|c| matches!(c, Ok(0))), "{codes:?}");
+        let lines: Vec<String> = out.to_string_lossy().lines().map(str::to_string).collect();
+        assert_eq!(lines, YIELD_TURNS, "{path}");
+    }
+    let input = std::fs::read(common::testdata().join("async/wasi/c/stdin/stdin.txt")).unwrap();
+    let expected = std::fs::read(common::testdata().join("async/wasi/c/stdin/stdin.stdout")).unwrap();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let store = Store::default();
+        let m = module(&store, "async/wasi/c/stdin/stdin.wasm");
+        let (reader, mut writer) = std::io::pipe().unwrap();
+        let out = OutputBuffer::new();
+        let config = ModuleConfig::new().stdin_fd(reader).stdout(out.clone());
+        let feed = async move {
+            for piece in input.chunks(20) {
+                for _ in 0..3 {
+                    yield_now().await;
+                }
+                writer.write_all(piece).unwrap();
+            }
+        };
+        let run = wasi_snapshot_preview1::run_coroutine(store, &m, config);
+        let (code, ()) = futures::executor::block_on(futures::future::join(run, feed));
+        done.send((code.unwrap(), common::show(&out.contents()))).unwrap();
+    });
+    let (code, out) = finished
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("the guest blocked its thread waiting for the pipe"));
+    assert_eq!((code, out), (0, common::show(&expected)));
+}
+
 fn module(store: &Store, path: &str) -> Module {
     Module::new(store, std::fs::read(common::testdata().join(path)).unwrap()).unwrap()
 }
@@ -74,6 +159,24 @@ fn the_async_api_refuses_what_it_cannot_suspend() {
     assert!(matches!(e, Error::Asyncify(_)), "{e:?}");
     assert!(e.to_string().contains("asyncify_memory"), "{e}");
 }
+
+/// Two yield guests' lines on one stdout when they take turns: each
+/// yields before each of its first five lines; its last two lines follow
+/// one another.
+const YIELD_TURNS: [&str; 12] = [
+    "yield 0 sum=10",
+    "yield 0 sum=10",
+    "yield 1 sum=30",
+    "yield 1 sum=30",
+    "yield 2 sum=60",
+    "yield 2 sum=60",
+    "yield 3 sum=100",
+    "yield 3 sum=100",
+    "yield 4 sum=150",
+    "yielded",
+    "yield 4 sum=150",
+    "yielded",
+];
 
 /// Two yielding guests on one thread, writing to one stdout, take turns:
 /// each `sched_yield` suspends one and the executor runs the other.
@@ -95,23 +198,7 @@ fn guests_on_one_thread_take_turns_at_each_yield() {
         let codes = futures::executor::block_on(futures::future::join_all(runs));
         assert!(codes.iter().all(|c| matches!(c, Ok(0))), "{codes:?}");
         let lines: Vec<String> = out.to_string_lossy().lines().map(str::to_string).collect();
-        // Each guest yields before each of its first five lines; its last
-        // two lines follow one another.
-        let expected = [
-            "yield 0 sum=10",
-            "yield 0 sum=10",
-            "yield 1 sum=30",
-            "yield 1 sum=30",
-            "yield 2 sum=60",
-            "yield 2 sum=60",
-            "yield 3 sum=100",
-            "yield 3 sum=100",
-            "yield 4 sum=150",
-            "yielded",
-            "yield 4 sum=150",
-            "yielded",
-        ];
-        assert_eq!(lines, expected, "{path}");
+        assert_eq!(lines, YIELD_TURNS, "{path}");
     }
 }
 

@@ -57,6 +57,70 @@ pub enum Wait {
     Readable(u32),
 }
 
+/// What one attempt at a blocking host call came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The call finished with this errno.
+    Done(crate::Errno),
+    /// The call must wait; on resumption it is attempted again with this
+    /// origin (see [`resume_point`]).
+    Wait(Wait, u64),
+}
+
+/// Runs a blocking host call written as attempts (`attempt(ctx, origin)`)
+/// as a synchronous host function: when the guest is being rewound into
+/// it, ends the rewind and passes the origin back; when the attempt says
+/// to wait, suspends the guest ([`suspend`]). Without a driver an attempt
+/// never waits (it blocks in place), so this is the plain call. Returns
+/// the errno for the guest. Errors: a trap while suspending or resuming.
+pub fn step<S: AsHost>(
+    ctx: &mut FunctionEnvMut<'_, S>,
+    attempt: impl FnOnce(&mut FunctionEnvMut<'_, S>, Option<u64>) -> Result<Step, RuntimeError>,
+) -> Result<crate::Errno, RuntimeError> {
+    let origin = resume_point(ctx)?;
+    match attempt(ctx, origin)? {
+        Step::Done(e) => Ok(e),
+        Step::Wait(wait, origin) => {
+            suspend(ctx, wait, origin)?;
+            Ok(crate::Errno::Success)
+        }
+    }
+}
+
+/// Runs a blocking host call written as attempts as the body of an async
+/// host function (wasmer's `experimental-async`: the guest, untransformed,
+/// runs on a coroutine that yields while this awaits). Each attempt runs
+/// under the store's lock; waits happen outside it. Returns the errno as
+/// the guest's `i32`. Errors: a trap from an attempt.
+pub async fn coroutine<S, F>(env: wasmer::AsyncFunctionEnvMut<S>, mut attempt: F) -> Result<i32, RuntimeError>
+where
+    S: AsHost,
+    F: FnMut(&mut FunctionEnvMut<'_, S>, Option<u64>) -> Result<Step, RuntimeError>,
+{
+    let mut origin = None;
+    loop {
+        let step = {
+            let mut handle = env.write().await;
+            attempt(&mut handle.as_function_env_mut(), origin)?
+        };
+        let (wait, from) = match step {
+            Step::Done(e) => return Ok(i32::from(e as u16)),
+            Step::Wait(wait, from) => (wait, from),
+        };
+        origin = Some(from);
+        match wait {
+            Wait::Sleep(ns) => sleep(ns).await,
+            Wait::Yield => YieldNow(false).await,
+            Wait::Readable(fd) => loop {
+                if readable(env.write().await.data_mut().host_mut(), fd) {
+                    break;
+                }
+                futures_timer::Delay::new(RECHECK).await;
+            },
+        }
+    }
+}
+
 /// Why a module's Asyncify exports could not be used.
 #[derive(Debug, Error)]
 pub enum AsyncifyError {
@@ -237,11 +301,12 @@ fn asyncify_mut(host: &mut Host) -> Result<&mut Asyncify, RuntimeError> {
         .ok_or_else(|| RuntimeError::new("the guest is not run by an Asyncify driver"))
 }
 
-/// Whether a host call that would block should [`suspend`] instead: an
-/// async driver runs this guest. (A sleep on a clock that does not block,
-/// `Nanosleep::blocks`, need not suspend.)
+/// Whether a host call that would block should wait instead (return
+/// [`Step::Wait`]): an async driver runs this guest, by Asyncify or on a
+/// coroutine (`Host::coroutine`). (A sleep on a clock that does not block,
+/// `Nanosleep::blocks`, need not wait.)
 pub fn can_suspend(host: &Host) -> bool {
-    host.asyncify.is_some()
+    host.asyncify.is_some() || host.coroutine
 }
 
 /// Call first in a host function that may suspend. While the guest is

@@ -357,6 +357,7 @@ impl ModuleConfig {
             log: self.log,
             exit: self.exit,
             asyncify: None,
+            coroutine: false,
         })
     }
 }

@@ -40,6 +40,10 @@ pub struct Host {
     /// ([`crate::asyncify`]); `None` in the synchronous API, where
     /// blocking calls block.
     pub asyncify: Option<crate::asyncify::Asyncify>,
+    /// Set while the guest runs on a coroutine (wasmer's
+    /// `experimental-async`), whose blocking calls are async host
+    /// functions that wait instead of blocking ([`crate::asyncify::coroutine`]).
+    pub coroutine: bool,
 }
 
 impl Host {

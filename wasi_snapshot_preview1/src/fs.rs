@@ -4,7 +4,7 @@
 //! reference runtime for our expected outputs); see RATIONALE.md.
 
 use crate::types::{self, fstflags, whence, FDSTAT_SIZE, PREOPENTYPE_DIR};
-use imports::asyncify::{self, Wait};
+use imports::asyncify::{self, Step, Wait};
 use imports::descriptor::{Descriptor, Descriptors, FdFlags, OpenFile, Rights};
 use imports::fs::{FileType, SetTime, Stat};
 use imports::{with_memory, AsHost, Errno};
@@ -388,8 +388,19 @@ pub fn fd_read<S: AsHost>(
     iovs_len: u32,
     nread: u32,
 ) -> Result<Errno, RuntimeError> {
-    asyncify::resume_point(&mut ctx)?;
-    let r = with_memory(&mut ctx, |s, mem| {
+    asyncify::step(&mut ctx, |ctx, _| fd_read_step(ctx, fd, iovs, iovs_len, nread))
+}
+
+/// One attempt at `fd_read`: reads, or (when the guest can be suspended
+/// and the stream says it has nothing yet) waits for data.
+pub(crate) fn fd_read_step<S: AsHost>(
+    ctx: &mut FunctionEnvMut<'_, S>,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    nread: u32,
+) -> Result<Step, RuntimeError> {
+    let r = with_memory(ctx, |s, mem| {
         let suspend = asyncify::can_suspend(s.host());
         let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_READ)?;
         // Only a stream that can tell it has nothing yet suspends; a
@@ -402,14 +413,11 @@ pub fn fd_read<S: AsHost>(
         mem.write_u32(nread, n as u32)?;
         Ok(false)
     });
-    match r {
-        Ok(false) => Ok(Errno::Success),
-        Ok(true) => {
-            asyncify::suspend(&mut ctx, Wait::Readable(fd), 0)?;
-            Ok(Errno::Success)
-        }
-        Err(e) => Ok(e),
-    }
+    Ok(match r {
+        Ok(false) => Step::Done(Errno::Success),
+        Ok(true) => Step::Wait(Wait::Readable(fd), 0),
+        Err(e) => Step::Done(e),
+    })
 }
 
 /// `fd_write(fd, iovs, iovs_len) -> nwritten`: writes the gathered

@@ -44,7 +44,9 @@ pub mod types;
 use imports::log::LogScopes;
 use imports::{AsHost, Errno, ExitCode, Host, ModuleConfig};
 use thiserror::Error;
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError};
+use wasmer::{
+    AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, Store,
+};
 
 /// The module name preview1 guests import from.
 pub const MODULE: &str = "wasi_snapshot_preview1";
@@ -72,7 +74,7 @@ pub enum Error {
     Asyncify(#[from] imports::asyncify::AsyncifyError),
     /// The async API was asked to run a module that is not
     /// Asyncify-transformed.
-    #[error("the module is not Asyncify-transformed (wasm-opt --asyncify), so it cannot be suspended: run it with the synchronous API (suspending untransformed guests through wasmer's experimental-async is not implemented yet)")]
+    #[error("the module is not Asyncify-transformed (wasm-opt --asyncify), so it cannot be suspended this way: run it with run_coroutine (wasmer's experimental-async coroutines) or the synchronous API")]
     NotAsyncify,
 }
 
@@ -388,6 +390,72 @@ impl Wasi {
         let code = exit_code(imports::asyncify::drive(store, &self.env, |s| start.call(s)).await)?;
         imports::asyncify::release(store, &self.env).map_err(Error::Trap)?;
         Ok(code)
+    }
+}
+
+/// [`run`] for an async caller, for any guest, transformed or not, on
+/// wasmer's `experimental-async` coroutines: `poll_oneoff`, `sched_yield`
+/// and `fd_read` are async host functions, and while one waits (a sleep, a
+/// yield, a stream with no data yet) the guest's coroutine yields and the
+/// future waits without blocking its thread. Takes the store by value
+/// (wasmer runs it as a `StoreAsync`). The output is the same as through
+/// [`run`]. Errors: as [`run`].
+pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
+    let mut host = config.build()?;
+    host.coroutine = true;
+    let names = imported_names(module);
+    let wanted = |name: &str| names.iter().any(|n| n == name);
+    let mut wasi = instantiate_where(&mut store, host, &wanted);
+    coroutine_functions(&mut store, &wasi.env, &mut wasi.imports, &wanted);
+    let instance = Instance::new(&mut store, module, wasi.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
+    wasi.bind(&mut store, &instance)?;
+    let start = instance
+        .exports
+        .get_typed_function::<(), ()>(&store, "_start")
+        .map_err(|_| Error::MissingStart)?;
+    let store = store.into_async();
+    exit_code(start.call_async(&store).await)
+}
+
+/// Replaces the blocking functions (under both module names) with async
+/// host functions that wait through [`imports::asyncify::coroutine`].
+fn coroutine_functions<S: AsHost>(
+    store: &mut impl AsStoreMut,
+    env: &FunctionEnv<S>,
+    imports: &mut Imports,
+    wanted: &dyn Fn(&str) -> bool,
+) {
+    use imports::asyncify::coroutine;
+    use wasmer::AsyncFunctionEnvMut;
+    for (namespace, layout) in [(MODULE, &poll::PREVIEW1), (preview0::MODULE, &preview0::LAYOUT)] {
+        if wanted("poll_oneoff") {
+            let f = Function::new_typed_with_env_async(
+                store,
+                env,
+                move |env: AsyncFunctionEnvMut<S>, subs: u32, events: u32, n: u32, nevents: u32| {
+                    coroutine(env, move |ctx, origin| {
+                        poll::poll_step(ctx, layout, subs, events, n, nevents, origin)
+                    })
+                },
+            );
+            imports.define(namespace, "poll_oneoff", f);
+        }
+        if wanted("sched_yield") {
+            let f = Function::new_typed_with_env_async(store, env, |env: AsyncFunctionEnvMut<S>| {
+                coroutine(env, sched::sched_yield_step)
+            });
+            imports.define(namespace, "sched_yield", f);
+        }
+        if wanted("fd_read") {
+            let f = Function::new_typed_with_env_async(
+                store,
+                env,
+                |env: AsyncFunctionEnvMut<S>, fd: u32, iovs: u32, iovs_len: u32, nread: u32| {
+                    coroutine(env, move |ctx, _| fs::fd_read_step(ctx, fd, iovs, iovs_len, nread))
+                },
+            );
+            imports.define(namespace, "fd_read", f);
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::clock::now;
 use crate::types::{clockid, eventtype, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME};
-use imports::asyncify::{self, Wait};
+use imports::asyncify::{self, Step, Wait};
 use imports::descriptor::{Descriptor, Rights};
 use imports::{with_memory, AsHost, Errno, GuestMemory, Host};
 use wasmer::{FunctionEnvMut, RuntimeError};
@@ -154,7 +154,8 @@ pub fn poll_oneoff<S: AsHost>(
     poll(ctx, &PREVIEW1, subscriptions, events, nsubscriptions, nevents)
 }
 
-/// `poll_oneoff` for a given subscription layout.
+/// `poll_oneoff` for a given subscription layout, as a synchronous host
+/// function (an Asyncify guest suspends in it; [`asyncify::step`]).
 pub(crate) fn poll<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>,
     layout: &SubscriptionLayout,
@@ -163,11 +164,28 @@ pub(crate) fn poll<S: AsHost>(
     nsubscriptions: u32,
     nevents: u32,
 ) -> Result<Errno, RuntimeError> {
-    let origin = asyncify::resume_point(&mut ctx)?;
+    asyncify::step(&mut ctx, |ctx, origin| {
+        poll_step(ctx, layout, subscriptions, events, nsubscriptions, nevents, origin)
+    })
+}
+
+/// One attempt at `poll_oneoff`: finishes, or (when the guest can be
+/// suspended) says how long to wait, with the call's start time as the
+/// origin to resume from, so relative timeouts keep counting from the
+/// first attempt.
+pub(crate) fn poll_step<S: AsHost>(
+    ctx: &mut FunctionEnvMut<'_, S>,
+    layout: &SubscriptionLayout,
+    subscriptions: u32,
+    events: u32,
+    nsubscriptions: u32,
+    nevents: u32,
+    origin: Option<u64>,
+) -> Result<Step, RuntimeError> {
     if nsubscriptions == 0 {
-        return Ok(Errno::Inval);
+        return Ok(Step::Done(Errno::Inval));
     }
-    let step = with_memory(&mut ctx, |s, mem| {
+    let step = with_memory(ctx, |s, mem| {
         let h = s.host_mut();
         mem.slice(
             subscriptions,
@@ -237,12 +255,9 @@ pub(crate) fn poll<S: AsHost>(
             return Ok(None);
         }
     });
-    match step {
-        Ok(None) => Ok(Errno::Success),
-        Ok(Some((wait, start))) => {
-            asyncify::suspend(&mut ctx, Wait::Sleep(wait), start)?;
-            Ok(Errno::Success)
-        }
-        Err(e) => Ok(e),
-    }
+    Ok(match step {
+        Ok(None) => Step::Done(Errno::Success),
+        Ok(Some((wait, start))) => Step::Wait(Wait::Sleep(wait), start),
+        Err(e) => Step::Done(e),
+    })
 }

@@ -22,7 +22,7 @@ pub const MODULE: &str = "wasi_unstable";
 pub const FILESTAT_SIZE: u32 = 56;
 
 /// preview0's `subscription` (56 bytes, clock fields after `identifier`).
-const LAYOUT: SubscriptionLayout = SubscriptionLayout { size: 56, clock_id: 24 };
+pub(crate) const LAYOUT: SubscriptionLayout = SubscriptionLayout { size: 56, clock_id: 24 };
 
 /// Writes a preview0 `filestat` at `ptr` (`nlink` saturates at `u32::MAX`).
 fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), Errno> {
