@@ -54,8 +54,12 @@ impl<W: Write + Send + 'static> File for WriteStream<W> {
         Err(Errno::Badf)
     }
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> Result<usize> {
-        let total: usize = bufs.iter().map(|b| b.len()).sum();
         let first = self.0.write_vectored(bufs)?;
+        // One buffer: whatever the writer took is its own short write.
+        if bufs.len() <= 1 {
+            return Ok(first);
+        }
+        let total: usize = bufs.iter().map(|b| b.len()).sum();
         if first >= total {
             return Ok(first);
         }
