@@ -448,6 +448,19 @@ pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, o
     call_start(store, &instance)
 }
 
+/// [`run`] for an async caller, so every import set has one: an
+/// AssemblyScript guest has nothing to wait for (none of its imports
+/// blocks: no sleep, no read), so the future runs the guest to its end
+/// when first polled. Errors: as [`run`].
+pub async fn run_async(
+    store: &mut impl AsStoreMut,
+    module: &Module,
+    config: ModuleConfig,
+    options: Options,
+) -> Result<u32, Error> {
+    run(store, module, config, options)
+}
+
 /// Calls the instance's `_start` if it exports one; 0 otherwise. The exit
 /// code as [`run`] reports it.
 pub fn call_start(store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {

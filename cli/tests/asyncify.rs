@@ -350,3 +350,26 @@ fn go_guests_wait_for_timers_without_blocking_the_thread() {
     let expected = std::fs::read(common::testdata().join("gojs/go1.27/timers/timers.stdout")).unwrap();
     assert_eq!(common::show(&out.contents()), common::show(&expected));
 }
+
+/// AssemblyScript's async entry point gives the output node recorded for
+/// its hello (its imports never wait, so it runs straight through).
+#[test]
+fn assemblyscript_through_the_async_entry_point() {
+    let mut store = Store::default();
+    let m = module(&store, "assemblyscript/hello/hello.wasm");
+    let out = OutputBuffer::new();
+    let config = ModuleConfig::new().arg("hello.wasm").stdout(out.clone());
+    let run = assemblyscript::run_async(&mut store, &m, config, assemblyscript::Options::new());
+    let code = futures::executor::block_on(run).unwrap();
+    let dir = common::testdata().join("assemblyscript/hello");
+    let expected_code: u32 = std::fs::read_to_string(dir.join("main.exit"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let expected = std::fs::read(dir.join("main.stdout")).unwrap();
+    assert_eq!(
+        (code, common::show(&out.contents())),
+        (expected_code, common::show(&expected))
+    );
+}
