@@ -317,8 +317,7 @@ pub fn instantiate(store: &mut impl AsStoreMut, host: Host, options: Options) ->
 /// quicker set-up when the module is known (others are absent from
 /// [`AssemblyScript::imports`]).
 pub fn instantiate_for(store: &mut impl AsStoreMut, host: Host, options: Options, module: &Module) -> AssemblyScript {
-    let names = imports::define::imported_names(module, MODULE);
-    instantiate_where(store, host, options, &|name| names.iter().any(|n| n == name))
+    instantiate_where(store, host, options, &imports::define::imported_by(module, &[MODULE]))
 }
 
 fn instantiate_where(

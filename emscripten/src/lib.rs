@@ -292,8 +292,7 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
             state: State::default(),
         },
     );
-    let wanted = wasi_snapshot_preview1::imported_names(module);
-    let wasi = wasi_snapshot_preview1::exports_where(store, &env, &|name| wanted.iter().any(|n| n == name));
+    let wasi = wasi_snapshot_preview1::exports_where(store, &env, &wasi_snapshot_preview1::imported_by(module));
     let mut imports = Imports::new();
     imports.register_namespace(wasi_snapshot_preview1::MODULE, wasi.clone());
     let mut errors = Vec::new();

@@ -36,11 +36,13 @@ impl<'a> Defs<'a> {
     }
 }
 
-/// The names `module` imports from module `namespace`.
-pub fn imported_names(module: &Module, namespace: &str) -> Vec<String> {
-    module
+/// A filter for [`Defs`] (and the import sets' `*_where` functions):
+/// the names `module` imports from any of `namespaces`.
+pub fn imported_by(module: &Module, namespaces: &[&str]) -> impl Fn(&str) -> bool {
+    let names: Vec<String> = module
         .imports()
-        .filter(|i| i.module() == namespace)
+        .filter(|i| namespaces.contains(&i.module()))
         .map(|i| i.name().to_string())
-        .collect()
+        .collect();
+    move |name| names.iter().any(|n| n == name)
 }

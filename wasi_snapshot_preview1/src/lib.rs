@@ -287,18 +287,13 @@ pub fn instantiate(store: &mut impl AsStoreMut, host: Host) -> Wasi {
 /// either module name): the quicker set-up when the module is known.
 /// Other functions are absent from [`Wasi::imports`].
 pub fn instantiate_for(store: &mut impl AsStoreMut, host: Host, module: &Module) -> Wasi {
-    let names = imported_names(module);
-    instantiate_where(store, host, &|name| names.iter().any(|n| n == name))
+    instantiate_where(store, host, &imported_by(module))
 }
 
-/// The names `module` imports from `wasi_snapshot_preview1` or
-/// `wasi_unstable`.
-pub fn imported_names(module: &Module) -> Vec<String> {
-    module
-        .imports()
-        .filter(|i| i.module() == MODULE || i.module() == preview0::MODULE)
-        .map(|i| i.name().to_string())
-        .collect()
+/// A filter for [`exports_where`]: the names `module` imports from
+/// `wasi_snapshot_preview1` or `wasi_unstable`.
+pub fn imported_by(module: &Module) -> impl Fn(&str) -> bool {
+    imports::define::imported_by(module, &[MODULE, preview0::MODULE])
 }
 
 fn instantiate_where(store: &mut impl AsStoreMut, host: Host, wanted: &dyn Fn(&str) -> bool) -> Wasi {
@@ -403,8 +398,7 @@ impl Wasi {
 pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
     let mut host = config.build()?;
     host.coroutine = true;
-    let names = imported_names(module);
-    let wanted = |name: &str| names.iter().any(|n| n == name);
+    let wanted = imported_by(module);
     let mut wasi = instantiate_where(&mut store, host, &wanted);
     coroutine_functions(&mut store, &wasi.env, &mut wasi.imports, &wanted);
     let instance = Instance::new(&mut store, module, wasi.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
