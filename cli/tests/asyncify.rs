@@ -373,3 +373,24 @@ fn assemblyscript_through_the_async_entry_point() {
         (expected_code, common::show(&expected))
     );
 }
+
+/// A hostile guest whose `malloc` (the unwind buffer's source) itself
+/// calls `sched_yield`: the nested suspension is refused with a trap
+/// instead of recursing through the host until its stack overflows.
+#[test]
+fn a_suspension_from_inside_the_guests_allocator_is_a_trap() {
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+      (memory (export "memory") 1)
+      (func (export "asyncify_start_unwind") (param i32))
+      (func (export "asyncify_stop_unwind"))
+      (func (export "asyncify_start_rewind") (param i32))
+      (func (export "asyncify_stop_rewind"))
+      (func (export "malloc") (param i32) (result i32) (drop (call $yield)) (i32.const 1024))
+      (func (export "_start") (drop (call $yield))))"#;
+    let mut store = Store::default();
+    let m = Module::new(&store, wat).unwrap();
+    let r = futures::executor::block_on(run_async(&mut store, &m, ModuleConfig::new()));
+    let e = r.unwrap_err().to_string();
+    assert!(e.contains("re-entered the host"), "{e}");
+}

@@ -108,15 +108,21 @@ where
             Step::Wait(wait, from) => (wait, from),
         };
         origin = Some(from);
-        match wait {
-            Wait::Sleep(ns) => sleep(ns).await,
-            Wait::Yield => YieldNow(false).await,
-            Wait::Readable(fd) => loop {
-                if readable(env.write().await.data_mut().host_mut(), fd) {
-                    break;
-                }
+        wait_out(wait, async |fd| readable(env.write().await.data_mut().host_mut(), fd)).await;
+    }
+}
+
+/// Waits out `wait` without blocking the thread; `readable(fd)` tells
+/// whether a descriptor has something to read (asked again every
+/// [`RECHECK`]: a stream cannot wake us).
+async fn wait_out(wait: Wait, mut readable: impl AsyncFnMut(u32) -> bool) {
+    match wait {
+        Wait::Sleep(ns) => sleep(ns).await,
+        Wait::Yield => YieldNow(false).await,
+        Wait::Readable(fd) => {
+            while !readable(fd).await {
                 futures_timer::Delay::new(RECHECK).await;
-            },
+            }
         }
     }
 }
@@ -171,6 +177,9 @@ pub struct Asyncify {
     pending: Option<(Wait, u64)>,
     /// Set while the guest is rewound into the call that suspended.
     rewinding: Option<u64>,
+    /// Set while the host calls the guest's Asyncify or allocator
+    /// functions: a suspending call from inside them is refused.
+    busy: bool,
     suspensions: u64,
 }
 
@@ -240,6 +249,7 @@ impl Asyncify {
             data: None,
             pending: None,
             rewinding: None,
+            busy: false,
             suspensions: 0,
         }))
     }
@@ -322,8 +332,30 @@ pub fn resume_point<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>) -> Result<Option
         return Ok(None);
     };
     let stop = a.stop_rewind.clone();
-    stop.call(ctx)?;
+    guarded(ctx, |ctx| stop.call(ctx))?;
     Ok(Some(origin))
+}
+
+/// Runs `f`, which calls into the guest's Asyncify or allocator
+/// functions, refusing a suspending call from inside it: a guest whose
+/// `malloc` or `asyncify_start_unwind` calls `sched_yield` would otherwise
+/// recurse through the host until the host's stack overflowed.
+fn guarded<S: AsHost, R>(
+    ctx: &mut FunctionEnvMut<'_, S>,
+    f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> Result<R, RuntimeError>,
+) -> Result<R, RuntimeError> {
+    let a = asyncify_mut(ctx.data_mut().host_mut())?;
+    if a.busy {
+        return Err(RuntimeError::new(
+            "a suspending call re-entered the host from inside the guest's Asyncify or allocator functions",
+        ));
+    }
+    a.busy = true;
+    let r = f(ctx);
+    if let Some(a) = ctx.data_mut().host_mut().asyncify.as_mut() {
+        a.busy = false;
+    }
+    r
 }
 
 /// Suspends the guest until `wait` is over: allocates the unwind buffer
@@ -333,6 +365,10 @@ pub fn resume_point<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>) -> Result<Option
 /// [`resume_point`] gives back `origin`. Errors: no driver, a failed
 /// buffer allocation, a trap in the guest's Asyncify functions.
 pub fn suspend<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>, wait: Wait, origin: u64) -> Result<(), RuntimeError> {
+    guarded(ctx, |ctx| start_unwind(ctx, wait, origin))
+}
+
+fn start_unwind<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>, wait: Wait, origin: u64) -> Result<(), RuntimeError> {
     let (memory, data, size) = Asyncify::buffer(ctx)?;
     let start = data
         .checked_add(8)
@@ -382,15 +418,7 @@ where
         let (stop_unwind, start_rewind) = (a.stop_unwind.clone(), a.start_rewind.clone());
         let data = a.data.unwrap_or(0);
         stop_unwind.call(store)?;
-        match wait {
-            Wait::Sleep(ns) => futures_timer::Delay::new(Duration::from_nanos(ns)).await,
-            Wait::Yield => YieldNow(false).await,
-            Wait::Readable(fd) => {
-                while !readable(env.as_mut(store).host_mut(), fd) {
-                    futures_timer::Delay::new(RECHECK).await;
-                }
-            }
-        }
+        wait_out(wait, async |fd| readable(env.as_mut(store).host_mut(), fd)).await;
         asyncify_mut(env.as_mut(store).host_mut())?.rewinding = Some(origin);
         start_rewind.call(store, data as i32)?;
     }
