@@ -17,7 +17,7 @@
 #   multi-memory Asyncify: binaryen 131 (npm binaryen 131.0.0-nightly.20260721, run by
 #                node from testdata/wasi/assemblyscript/node_modules): binaryen 108 has no
 #                multi-memory support (see README.md)
-#   Emscripten:  Debian emcc 3.1.6 (3.1.6~dfsg-5), `-O2 -sASYNCIFY`, glue build
+#   Emscripten:  Debian emcc 3.1.6 (3.1.6~dfsg-5), `-O2` (sleep: `-sASYNCIFY`), glue build
 #   Reference:   wasmtime 50.0.1 (Python package), node 20.20 (node:wasi, Emscripten glue)
 #
 # The Emscripten glue goes to $GLUE (default /tmp/async-emscripten-glue); it is
@@ -95,6 +95,12 @@ mkdir -p emscripten/sleep
 emcc emscripten/src/sleep.c -o "$GLUE/sleep.js" --pre-js ../emscripten/src/pre.js \
     -sEXIT_RUNTIME=1 -O2 -sASYNCIFY
 cp "$GLUE/sleep.wasm" emscripten/sleep/sleep.wasm
+# Not Asyncify-transformed: only a host running it on coroutines can suspend it.
+echo "emscripten/stdin"
+mkdir -p emscripten/stdin
+emcc emscripten/src/stdin.c -o "$GLUE/stdin.js" --pre-js ../emscripten/src/pre.js \
+    -sEXIT_RUNTIME=1 -O2
+cp "$GLUE/stdin.wasm" emscripten/stdin/stdin.wasm
 
 for f in wasi/*/*/*.wasm emscripten/*/*.wasm; do
     wasm-validate --enable-multi-memory "$f"

@@ -196,8 +196,10 @@ def record_emscripten(progdir, case):
     env["TZ"] = "UTC"
     env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
     with tempfile.TemporaryDirectory() as cwd:
-        p = subprocess.run(["node", "--no-experimental-fetch", str(glue)] + case["args"],
-                           env=env, cwd=cwd, capture_output=True, timeout=60)
+        _, stdin = base.prepare(progdir, case, cwd)
+        with open(stdin, "rb") as f:
+            p = subprocess.run(["node", "--no-experimental-fetch", str(glue)] + case["args"],
+                               env=env, cwd=cwd, stdin=f, capture_output=True, timeout=60)
     return p.stdout, p.returncode, p.stderr
 
 
