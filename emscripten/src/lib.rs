@@ -32,6 +32,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! The async entry points suspend a waiting guest instead of its thread:
+//! [`run_async`] for `-sASYNCIFY` builds (Binaryen's Asyncify), and
+//! [`run_coroutine`] for any build, on wasmer's `experimental-async`
+//! coroutines.
+//!
 //! Both build styles run: `-sSTANDALONE_WASM` modules export `_start`;
 //! ordinary (glue-style) modules export `main`, and [`Emscripten::start`]
 //! does what the glue's `callMain` does (constructors, argv on the guest
@@ -53,8 +58,8 @@ use imports::log::{LogScopes, Show};
 use imports::{AsHost, ExitCode, Host, ModuleConfig};
 use thiserror::Error;
 use wasmer::{
-    AsStoreMut, ExternType, Function, FunctionEnv, FunctionEnvMut, FunctionType, Imports, Instance, Module,
-    RuntimeError, Type, Value,
+    AsStoreMut, AsyncFunctionEnvMut, ExternType, Function, FunctionEnv, FunctionEnvMut, FunctionType, Imports,
+    Instance, Module, RuntimeError, Store, StoreAsync, Type, Value,
 };
 
 pub use guest::Guest;
@@ -499,7 +504,8 @@ impl Emscripten {
     pub fn start(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
         // With no async driver installed nothing suspends, so the sequence
         // completes in one poll.
-        imports::asyncify::now(self.start_with(store, instance)).unwrap_or_else(|| {
+        let mut caller = Driven { store, env: &self.env };
+        imports::asyncify::now(self.start_with(&mut caller, instance)).unwrap_or_else(|| {
             Err(Error::Trap(RuntimeError::new(
                 "the guest suspended outside an async driver",
             )))
@@ -522,55 +528,90 @@ impl Emscripten {
             .map_err(wasi_snapshot_preview1::Error::from)?
             .ok_or(wasi_snapshot_preview1::Error::NotAsyncify)?;
         self.env.as_mut(store).host.asyncify = Some(asyncify);
-        let code = self.start_with(store, instance).await?;
+        let code = self.start_with(&mut Driven { store, env: &self.env }, instance).await?;
         imports::asyncify::release(store, &self.env).map_err(Error::Trap)?;
         Ok(code)
     }
 
-    /// The start sequence, each guest call through the Asyncify driver
-    /// (which only calls it when no driver is installed).
-    async fn start_with(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
-        use imports::asyncify::drive;
-        let env = &self.env;
-        if let Ok(start) = instance.exports.get_typed_function::<(), ()>(store, "_start") {
-            return exit_code(drive(store, env, |s| start.call(s)).await.map(|()| 0));
+    /// The start sequence (what the glue's `callMain` and `exitRuntime`
+    /// do), each call into the guest made through `caller`.
+    async fn start_with(&self, caller: &mut impl Caller, instance: &Instance) -> Result<u32, Error> {
+        let exports = &instance.exports;
+        if let Ok(start) = exports.get_function("_start") {
+            return exit_code(caller.call(start, &[]).await.map(|_| 0));
         }
-        let main = instance
-            .exports
+        let main = exports
             .get_function("main")
-            .or_else(|_| instance.exports.get_function("__main_argc_argv"))
-            .map_err(|_| Error::MissingEntry)?
-            .clone();
+            .or_else(|_| exports.get_function("__main_argc_argv"))
+            .map_err(|_| Error::MissingEntry)?;
         let result = async {
-            if let Ok(ctors) = instance
-                .exports
-                .get_typed_function::<(), ()>(store, "__wasm_call_ctors")
-            {
-                drive(store, env, |s| ctors.call(s)).await?;
+            if let Ok(ctors) = exports.get_function("__wasm_call_ctors") {
+                caller.call(ctors, &[]).await?;
             }
-            let ty = main.ty(store);
-            let args = match ty.params().len() {
-                0 => vec![],
-                2 => {
-                    let argv = {
-                        let mut ctx = env.clone().into_mut(store);
-                        guest::build_argv(&mut ctx)?
-                    };
-                    vec![Value::I32(argv.0), Value::I32(argv.1)]
-                }
-                _ => return Err(RuntimeError::new(format!("main has an unexpected type {ty}"))),
-            };
-            let ret = drive(store, env, |s| main.call(s, &args)).await?;
+            let args = caller
+                .with_ctx(|ctx| {
+                    let ty = main.ty(ctx);
+                    match ty.params().len() {
+                        0 => Ok(vec![]),
+                        2 => guest::build_argv(ctx).map(|(argc, argv)| vec![Value::I32(argc), Value::I32(argv)]),
+                        _ => Err(RuntimeError::new(format!("main has an unexpected type {ty}"))),
+                    }
+                })
+                .await?;
+            let ret = caller.call(main, &args).await?;
             let code = match ret.first() {
                 Some(Value::I32(c)) => *c as u32,
                 _ => 0,
             };
-            let mut ctx = env.clone().into_mut(store);
-            proc::exit_runtime(&mut ctx)?;
+            for f in caller.with_ctx(proc::exit_calls).await {
+                caller.call(&f, &[]).await?;
+            }
             Ok(code)
         }
         .await;
         exit_code(result)
+    }
+}
+
+/// How [`Emscripten::start_with`] calls into the guest: through the
+/// Asyncify driver on a store ([`Driven`]; without an Asyncify guest it is
+/// a plain call), or with `call_async` on coroutines ([`OnCoroutine`]).
+trait Caller {
+    /// Calls `f` with `args` to the end, awaiting whatever the guest waits
+    /// for on the way.
+    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError>;
+    /// Runs `f` on the guest's environment, between calls.
+    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R;
+}
+
+/// A store and the Asyncify driver ([`imports::asyncify::drive`]).
+struct Driven<'a, S> {
+    store: &'a mut S,
+    env: &'a FunctionEnv<EmEnv>,
+}
+
+impl<S: AsStoreMut> Caller for Driven<'_, S> {
+    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
+        imports::asyncify::drive(self.store, self.env, |s| f.call(s, args)).await
+    }
+    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
+        f(&mut self.env.clone().into_mut(self.store))
+    }
+}
+
+/// A store running on wasmer's `experimental-async` coroutines.
+struct OnCoroutine<'a> {
+    store: &'a StoreAsync,
+    env: &'a FunctionEnv<EmEnv>,
+}
+
+impl Caller for OnCoroutine<'_> {
+    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
+        f.call_async(self.store, args.to_vec()).await
+    }
+    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
+        let mut store = wasmer::AsStoreAsync::write_lock(self.store).await;
+        f(&mut self.env.clone().into_mut(&mut store))
     }
 }
 
@@ -584,6 +625,45 @@ pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: Mod
     em.bind(store, &instance)?;
     em.start_async(store, &instance, imports::asyncify::DEFAULT_BUFFER_SIZE)
         .await
+}
+
+/// [`run`] for an async caller, for any Emscripten guest, `-sASYNCIFY`
+/// or not, on wasmer's `experimental-async` coroutines: `emscripten_sleep`
+/// and the WASI calls that would block (`poll_oneoff`, `sched_yield`,
+/// `fd_read` on a stream with no data yet) are async host functions, and
+/// while one waits the guest's coroutine yields and the future waits
+/// without blocking its thread. Takes the store by value (wasmer runs it as
+/// a `StoreAsync`). The output is the same as through [`run`]. Errors: as
+/// [`run`].
+pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
+    let mut host = config.build()?;
+    host.coroutine = true;
+    let mut em = instantiate(&mut store, host, module)?;
+    let wasi = wasi_snapshot_preview1::imported_by(module);
+    wasi_snapshot_preview1::coroutine_functions(&mut store, &em.env, &mut em.imports, &wasi);
+    if em.imports.get_export(MODULE, "emscripten_sleep").is_some() {
+        let sleep = Function::new_typed_with_env_async(
+            &mut store,
+            &em.env,
+            |env: AsyncFunctionEnvMut<EmEnv>, ms: u32| async move {
+                imports::asyncify::coroutine(env, move |ctx, origin| proc::sleep_step(ctx, ms, origin))
+                    .await
+                    .map(drop)
+            },
+        );
+        em.imports.define(MODULE, "emscripten_sleep", sleep);
+    }
+    let instance = Instance::new(&mut store, module, em.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
+    em.bind(&mut store, &instance)?;
+    let store = store.into_async();
+    em.start_with(
+        &mut OnCoroutine {
+            store: &store,
+            env: &em.env,
+        },
+        &instance,
+    )
+    .await
 }
 
 /// Does the whole sequence: builds the host from `config`, instantiates

@@ -1,13 +1,13 @@
 //! Process-level functions: `exit`, `abort`, `getentropy`, `tempRet0`,
 //! sleeping. Source: `src/library.js` of emcc 3.1.6.
 
-use crate::guest::{call_i32, mem_trap};
+use crate::guest::mem_trap;
 use crate::Ctx;
 use imports::asyncify;
 use imports::{with_memory, AsHost};
 use rand::RngCore as _;
 use thiserror::Error;
-use wasmer::RuntimeError;
+use wasmer::{Function, RuntimeError};
 
 /// The trap `abort()` raises (and a few impossible states, such as
 /// `__cxa_rethrow` with no active handler): ends the guest. The glue prints
@@ -27,19 +27,23 @@ impl Aborted {
 /// stdio (`__stdio_exit`), when it exports them, once: what the glue's
 /// `exitRuntime` does with `EXIT_RUNTIME`.
 pub fn exit_runtime(ctx: &mut Ctx<'_>) -> Result<(), RuntimeError> {
-    if std::mem::replace(&mut ctx.data_mut().state.exiting, true) {
-        return Ok(());
-    }
-    let Some(g) = ctx.data().state.guest.clone() else {
-        return Ok(());
-    };
-    if g.funcs_on_exit.is_some() {
-        call_i32(ctx, &g.funcs_on_exit, "__funcs_on_exit", &[])?;
-    }
-    if g.stdio_exit.is_some() {
-        call_i32(ctx, &g.stdio_exit, "__stdio_exit", &[])?;
+    for f in exit_calls(ctx) {
+        f.call(ctx, &[])?;
     }
     Ok(())
+}
+
+/// What [`exit_runtime`] calls, in order, for a caller that makes the
+/// calls itself: `__funcs_on_exit` and `__stdio_exit` (those the guest
+/// exports), or nothing once the runtime has begun exiting.
+pub(crate) fn exit_calls(ctx: &mut Ctx<'_>) -> Vec<Function> {
+    if std::mem::replace(&mut ctx.data_mut().state.exiting, true) {
+        return Vec::new();
+    }
+    let Some(g) = ctx.data().state.guest.clone() else {
+        return Vec::new();
+    };
+    [g.funcs_on_exit, g.stdio_exit].into_iter().flatten().collect()
 }
 
 /// `exit(status)`: runs the atexit handlers, flushes stdio, and ends the
@@ -78,19 +82,27 @@ pub fn get_temp_ret0(ctx: Ctx<'_>) -> i32 {
 }
 
 /// `emscripten_sleep(ms)`: waits `ms` milliseconds. Under an async driver
-/// of an `-sASYNCIFY` guest ([`crate::Emscripten::start_async`]), suspends
-/// the guest (as the glue's Asyncify does) so its thread runs other work;
-/// otherwise blocks, which a native host can simply do. Errors: a trap if
-/// suspending fails.
+/// (an `-sASYNCIFY` guest under [`crate::Emscripten::start_async`], or any
+/// guest under [`crate::run_coroutine`]) suspends the guest, as the glue's
+/// Asyncify does, so its thread runs other work; otherwise blocks, which a
+/// native host can simply do. Errors: a trap if suspending fails.
 pub fn emscripten_sleep(mut ctx: Ctx<'_>, ms: u32) -> Result<(), RuntimeError> {
-    if asyncify::resume_point(&mut ctx)?.is_some() {
-        return Ok(());
+    asyncify::step(&mut ctx, |ctx, origin| sleep_step(ctx, ms, origin)).map(drop)
+}
+
+/// One attempt at `emscripten_sleep(ms)` (see [`asyncify::Step`]): waits
+/// when the guest can be suspended, else sleeps in place; a resumed call
+/// (`origin` set) has already waited.
+pub fn sleep_step(ctx: &mut Ctx<'_>, ms: u32, origin: Option<u64>) -> Result<asyncify::Step, RuntimeError> {
+    let done = asyncify::Step::Done(imports::Errno::Success);
+    if origin.is_some() {
+        return Ok(done);
     }
     let ns = u64::from(ms) * 1_000_000;
     let sleeper = ctx.data().host.nanosleep.clone();
     if asyncify::can_suspend(&ctx.data().host) && sleeper.blocks() {
-        return asyncify::suspend(&mut ctx, asyncify::Wait::Sleep(ns), 0);
+        return Ok(asyncify::Step::Wait(asyncify::Wait::Sleep(ns), 0));
     }
     sleeper.nanosleep(ns);
-    Ok(())
+    Ok(done)
 }

@@ -411,9 +411,15 @@ pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConf
     exit_code(start.call_async(&store).await)
 }
 
-/// Replaces the blocking functions (under both module names) with async
-/// host functions that wait through [`imports::asyncify::coroutine`].
-fn coroutine_functions<S: AsHost>(
+/// Replaces, in `imports`, the blocking functions `wanted` names
+/// (`poll_oneoff`, `sched_yield`, `fd_read`, under both [`MODULE`] and
+/// `wasi_unstable`) with async host functions that wait through
+/// [`imports::asyncify::coroutine`], for a guest run with `call_async` on
+/// wasmer's `experimental-async` coroutines (set [`Host::coroutine`] too).
+/// Other import sets whose guests import WASI (Emscripten) use it over
+/// their own environment. Called synchronously, these functions trap
+/// (wasmer's `YieldOutsideAsyncContext`) if they would wait.
+pub fn coroutine_functions<S: AsHost>(
     store: &mut impl AsStoreMut,
     env: &FunctionEnv<S>,
     imports: &mut Imports,
