@@ -456,3 +456,40 @@ fn a_suspension_from_inside_the_guests_allocator_is_a_trap() {
     let e = r.unwrap_err().to_string();
     assert!(e.contains("re-entered the host"), "{e}");
 }
+
+/// Host-call logging covers the calls that wait on coroutines too: the
+/// WASI sleeper's `poll_oneoff`s and the Emscripten sleeper's
+/// `emscripten_sleep`s, with their arguments and results, as the
+/// synchronous API logs them.
+#[test]
+fn calls_that_wait_on_coroutines_are_logged() {
+    use imports::log::LogScopes;
+    let log = OutputBuffer::new();
+    let sink = log.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || sink.clone())
+        .without_time()
+        .with_level(false)
+        .with_target(false)
+        .with_ansi(false)
+        .finish();
+    {
+        let _logging = tracing_subscriber::util::SubscriberInitExt::set_default(subscriber);
+        let config = || ModuleConfig::new().host_logging(LogScopes::POLL | LogScopes::FILESYSTEM);
+        let store = Store::default();
+        let m = module(&store, "async/wasi/c/stdin/stdin.wasm");
+        let input = std::fs::File::open(common::testdata().join("async/wasi/c/stdin/stdin.txt")).unwrap();
+        let run = wasi_snapshot_preview1::run_coroutine(store, &m, config().stdin_fd(input));
+        assert!(matches!(futures::executor::block_on(run), Ok(0)));
+        let store = Store::default();
+        let m = module(&store, "async/emscripten/sleep/sleep.wasm");
+        let run = emscripten::run_coroutine(store, &m, config());
+        assert!(matches!(futures::executor::block_on(run), Ok(3)));
+    }
+    let log = log.to_string_lossy();
+    let count = |s: &str| log.matches(s).count();
+    assert_eq!(count("==> wasi_snapshot_preview1.fd_read(fd=0,"), 8, "{log}");
+    assert_eq!(count("<== (nread=16,errno=ESUCCESS)"), 6, "{log}");
+    assert_eq!(count("<== (nread=0,errno=ESUCCESS)"), 1, "{log}");
+    assert_eq!(count("==> env.emscripten_sleep(a0=10)"), 5, "{log}");
+}

@@ -651,7 +651,13 @@ pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConf
                     .map(drop)
             },
         );
-        em.imports.define(MODULE, "emscripten_sleep", sleep);
+        let mut one = wasmer::Exports::new();
+        one.insert("emscripten_sleep", sleep);
+        // The synchronous log wrapper can call it: the wait still yields
+        // the coroutine, which holds the wrapper's frame too.
+        for (name, f) in imports::log::wrap(&mut store, &em.env, MODULE, one, log_scope).iter() {
+            em.imports.define(MODULE, name, f.clone());
+        }
     }
     let instance = Instance::new(&mut store, module, em.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
     em.bind(&mut store, &instance)?;

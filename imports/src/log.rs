@@ -82,6 +82,14 @@ impl LogScopes {
     }
 }
 
+/// Both sets of scopes: `LogScopes::POLL | LogScopes::FILESYSTEM`.
+impl std::ops::BitOr for LogScopes {
+    type Output = LogScopes;
+    fn bitor(self, other: LogScopes) -> LogScopes {
+        LogScopes(self.0 | other.0)
+    }
+}
+
 /// How to show one argument of a logged call.
 #[derive(Clone, Copy, Debug)]
 pub enum Arg {

@@ -163,12 +163,47 @@ fn log_around<S: AsHost>(
     args: &[(&str, imports::log::Arg)],
     call: impl FnOnce(FunctionEnvMut<'_, S>) -> Result<i32, RuntimeError>,
 ) -> Result<i32, RuntimeError> {
+    log_call(ctx, name, args);
+    let r = call(ctx.as_mut());
+    log_result(ctx, args, &r);
+    r
+}
+
+/// Runs a blocking call written as attempts as the body of an async host
+/// function ([`imports::asyncify::coroutine`]), logged like
+/// [`log_around`] when `log` gives its name and arguments. Each log line
+/// is written under the store's lock; the call waits between them without
+/// it.
+async fn coroutine_logged<S: AsHost>(
+    mut env: wasmer::AsyncFunctionEnvMut<S>,
+    log: Option<(&str, Vec<(&str, imports::log::Arg)>)>,
+    attempt: impl FnMut(&mut FunctionEnvMut<'_, S>, Option<u64>) -> Result<imports::asyncify::Step, RuntimeError>,
+) -> Result<i32, RuntimeError> {
+    if let Some((name, args)) = &log {
+        log_call(&mut env.write().await.as_function_env_mut(), name, args);
+    }
+    let r = imports::asyncify::coroutine(env.as_mut(), attempt).await;
+    if let Some((_, args)) = &log {
+        log_result(&mut env.write().await.as_function_env_mut(), args, &r);
+    }
+    r
+}
+
+/// Logs `==> wasi_snapshot_preview1.name(args)`.
+fn log_call<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>, name: &str, args: &[(&str, imports::log::Arg)]) {
     let _ = imports::with_memory(ctx, |_, mem| {
         imports::log::call(MODULE, name, args, Some(mem));
         Ok(())
     });
-    let r = call(ctx.as_mut());
-    let errno = match &r {
+}
+
+/// Logs `<== (out=...,errno=...)` for the call's result `r`.
+fn log_result<S: AsHost>(
+    ctx: &mut FunctionEnvMut<'_, S>,
+    args: &[(&str, imports::log::Arg)],
+    r: &Result<i32, RuntimeError>,
+) {
+    let errno = match r {
         Ok(n) => Errno::from_wasi(*n as u16),
         Err(_) => None,
     };
@@ -179,7 +214,6 @@ fn log_around<S: AsHost>(
     if logged.is_err() {
         imports::log::result(args, errno, None);
     }
-    r
 }
 
 /// The 46 preview1 functions, defined on `store` over the environment
@@ -425,15 +459,27 @@ pub fn coroutine_functions<S: AsHost>(
     imports: &mut Imports,
     wanted: &dyn Fn(&str) -> bool,
 ) {
-    use imports::asyncify::coroutine;
+    use imports::log::Arg::{Out32, Value};
     use wasmer::AsyncFunctionEnvMut;
+    // As in `define_functions!`, whether a function logs is decided here.
+    let log = env.as_ref(store).host().log;
+    let (log_poll, log_fs) = (log.contains(LogScopes::POLL), log.contains(LogScopes::FILESYSTEM));
     for (namespace, layout) in [(MODULE, &poll::PREVIEW1), (preview0::MODULE, &preview0::LAYOUT)] {
         if wanted("poll_oneoff") {
             let f = Function::new_typed_with_env_async(
                 store,
                 env,
                 move |env: AsyncFunctionEnvMut<S>, subs: u32, events: u32, n: u32, nevents: u32| {
-                    coroutine(env, move |ctx, origin| {
+                    let log = log_poll.then(|| {
+                        let args = vec![
+                            ("subscriptions", Value(subs.into())),
+                            ("events", Value(events.into())),
+                            ("nsubscriptions", Value(n.into())),
+                            ("nevents", Out32(nevents)),
+                        ];
+                        ("poll_oneoff", args)
+                    });
+                    coroutine_logged(env, log, move |ctx, origin| {
                         poll::poll_step(ctx, layout, subs, events, n, nevents, origin)
                     })
                 },
@@ -441,8 +487,9 @@ pub fn coroutine_functions<S: AsHost>(
             imports.define(namespace, "poll_oneoff", f);
         }
         if wanted("sched_yield") {
-            let f = Function::new_typed_with_env_async(store, env, |env: AsyncFunctionEnvMut<S>| {
-                coroutine(env, sched::sched_yield_step)
+            let f = Function::new_typed_with_env_async(store, env, move |env: AsyncFunctionEnvMut<S>| {
+                let log = log_poll.then(|| ("sched_yield", vec![]));
+                coroutine_logged(env, log, sched::sched_yield_step)
             });
             imports.define(namespace, "sched_yield", f);
         }
@@ -450,8 +497,17 @@ pub fn coroutine_functions<S: AsHost>(
             let f = Function::new_typed_with_env_async(
                 store,
                 env,
-                |env: AsyncFunctionEnvMut<S>, fd: u32, iovs: u32, iovs_len: u32, nread: u32| {
-                    coroutine(env, move |ctx, _| fs::fd_read_step(ctx, fd, iovs, iovs_len, nread))
+                move |env: AsyncFunctionEnvMut<S>, fd: u32, iovs: u32, iovs_len: u32, nread: u32| {
+                    let log = log_fs.then(|| {
+                        let args = vec![
+                            ("fd", Value(fd.into())),
+                            ("iovs", Value(iovs.into())),
+                            ("iovs_len", Value(iovs_len.into())),
+                            ("nread", Out32(nread)),
+                        ];
+                        ("fd_read", args)
+                    });
+                    coroutine_logged(env, log, move |ctx, _| fs::fd_read_step(ctx, fd, iovs, iovs_len, nread))
                 },
             );
             imports.define(namespace, "fd_read", f);
