@@ -8,6 +8,7 @@
 
 use crate::errno::{Errno, Result};
 use crate::fs::{DirEntry, File, FileSystem, FileType};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -320,6 +321,10 @@ pub const MAX_DESCRIPTORS: usize = 1 << 16;
 #[derive(Debug, Default)]
 pub struct Descriptors {
     slots: Vec<Option<Descriptor>>,
+    /// The empty slots below `slots.len()`, so the lowest free number is
+    /// found in O(log n), not by a scan a guest holding 65,536
+    /// descriptors would make slow on every open.
+    free: BTreeSet<u32>,
 }
 
 impl Descriptors {
@@ -330,9 +335,9 @@ impl Descriptors {
 
     /// Puts `d` at the lowest free number and returns it. Full: `EMFILE`.
     pub fn insert(&mut self, d: Descriptor) -> Result<u32> {
-        if let Some(i) = self.slots.iter().position(Option::is_none) {
-            self.slots[i] = Some(d);
-            return Ok(i as u32);
+        if let Some(i) = self.free.pop_first() {
+            self.slots[i as usize] = Some(d);
+            return Ok(i);
         }
         if self.slots.len() >= MAX_DESCRIPTORS {
             return Err(Errno::Mfile);
@@ -348,7 +353,10 @@ impl Descriptors {
             return Err(Errno::Badf);
         }
         if i >= self.slots.len() {
+            self.free.extend(self.slots.len() as u32..fd);
             self.slots.resize_with(i + 1, || None);
+        } else {
+            self.free.remove(&fd);
         }
         self.slots[i] = Some(d);
         Ok(())
@@ -409,8 +417,10 @@ impl Descriptors {
             .get_mut(fd as usize)
             .and_then(Option::take)
             .ok_or(Errno::Badf)?;
+        self.free.insert(fd);
         while matches!(self.slots.last(), Some(None)) {
             self.slots.pop();
+            self.free.remove(&(self.slots.len() as u32));
         }
         Ok(d)
     }
@@ -438,9 +448,10 @@ impl Descriptors {
         if start >= MAX_DESCRIPTORS {
             return Err(Errno::Mfile);
         }
-        let at = (start..self.slots.len())
-            .find(|&i| self.slots[i].is_none())
-            .unwrap_or(self.slots.len().max(start));
+        let at = match self.free.range(min..).next() {
+            Some(&i) => i as usize,
+            None => self.slots.len().max(start),
+        };
         if at >= MAX_DESCRIPTORS {
             return Err(Errno::Mfile);
         }
@@ -651,6 +662,56 @@ mod tests {
         assert_eq!(t.insert(file()).unwrap(), 5);
         assert_eq!(t.remove(99).unwrap_err(), Errno::Badf);
         assert_eq!(t.get(u32::MAX).unwrap_err(), Errno::Badf);
+    }
+
+    /// Many opens, closes, dups and renumbers, checked against the lowest
+    /// free number found by a scan.
+    #[test]
+    fn numbers_match_a_scan_of_the_table() {
+        let mut t = Descriptors::new();
+        let lowest_free = |t: &Descriptors, min: u32| (min..).find(|&i| t.get(i).is_err()).unwrap();
+        let mut x = 12345u32;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x
+        };
+        for _ in 0..5_000 {
+            let open: Vec<u32> = t.open_fds().collect();
+            let pick = |r: u32| open.get(r as usize % open.len().max(1)).copied();
+            match next() % 6 {
+                0 | 1 => {
+                    let want = lowest_free(&t, 0);
+                    assert_eq!(t.insert(file()).unwrap(), want);
+                }
+                2 => {
+                    if let Some(fd) = pick(next()) {
+                        t.remove(fd).unwrap();
+                    }
+                }
+                3 => {
+                    if let Some(fd) = pick(next()) {
+                        let min = next() % 64;
+                        let want = lowest_free(&t, min);
+                        assert_eq!(t.duplicate(fd, min).unwrap(), want);
+                    }
+                }
+                4 => {
+                    if let Some(fd) = pick(next()) {
+                        t.duplicate_to(fd, next() % 80).unwrap();
+                    }
+                }
+                _ => {
+                    if let (Some(a), Some(b)) = (pick(next()), pick(next())) {
+                        t.renumber(a, b).unwrap();
+                    }
+                }
+            }
+            let holes: Vec<u32> = (0..t.slots.len() as u32).filter(|&i| t.get(i).is_err()).collect();
+            assert_eq!(t.free.iter().copied().collect::<Vec<_>>(), holes);
+            assert!(!matches!(t.slots.last(), Some(None)));
+        }
     }
 
     #[test]
