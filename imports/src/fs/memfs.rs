@@ -311,20 +311,27 @@ impl FileData {
         let chunk = self.chunks.entry(idx).or_default();
         let mut grown = Ok(());
         if chunk.len() < end {
-            grown = grow_chunk(chunk, end, usage);
+            grown = reserve_chunk(chunk, end, usage);
             if grown.is_err() {
                 // Near the capacity limit: write what still fits.
                 let fits = chunk.len().saturating_add(usage.available());
                 if fits > within && fits < end {
                     end = fits;
                     n = end - within;
-                    grown = grow_chunk(chunk, end, usage);
+                    grown = reserve_chunk(chunk, end, usage);
                 }
             }
         }
         match grown {
             Ok(()) => {
-                chunk[within..end].copy_from_slice(&src[..n]);
+                // Bytes past the chunk's end are appended rather than
+                // zeroed and then overwritten: one pass over them, not two.
+                if chunk.len() < within {
+                    chunk.resize(within, 0);
+                }
+                let overlap = (chunk.len() - within).min(n);
+                chunk[within..within + overlap].copy_from_slice(&src[..overlap]);
+                chunk.extend_from_slice(&src[overlap..n]);
                 Ok(n)
             }
             Err(e) => {
@@ -412,9 +419,10 @@ impl FileData {
     }
 }
 
-/// Grows `chunk` with zeros to `end` bytes (`end <= CHUNK`), accounting
-/// for them. Allocation failure is `ENOSPC`.
-fn grow_chunk(chunk: &mut Vec<u8>, end: usize, usage: &Usage) -> Result<()> {
+/// Makes room in `chunk` for `end` bytes (`end <= CHUNK`) and accounts
+/// for the new ones; the caller then fills them. Errors: the capacity
+/// limit (`ENOSPC`, from [`Usage::reserve`]); allocation failure, `ENOSPC`.
+fn reserve_chunk(chunk: &mut Vec<u8>, end: usize, usage: &Usage) -> Result<()> {
     let grow = end - chunk.len();
     usage.reserve(grow as u64)?;
     if chunk.capacity() < end {
@@ -424,7 +432,6 @@ fn grow_chunk(chunk: &mut Vec<u8>, end: usize, usage: &Usage) -> Result<()> {
             return Err(Errno::Nospc);
         }
     }
-    chunk.resize(end, 0);
     Ok(())
 }
 
@@ -1447,6 +1454,11 @@ mod tests {
         f.seek(SeekFrom::Start(5)).unwrap();
         write(&mut f, b"c").unwrap();
         assert_eq!(fs.read_file("a").unwrap(), b"ab\0\0\0c");
+        // Over the end: the first bytes overwrite, the rest extend.
+        f.pwrite(&[IoSlice::new(b"XYZ")], 4).unwrap();
+        assert_eq!(fs.read_file("a").unwrap(), b"ab\0\0XYZ");
+        assert_eq!(fs.used_bytes(), 7);
+        f.set_len(6).unwrap();
         // Across chunk boundaries, with a hole chunk in between.
         let off = 3 * CHUNK as u64 - 2;
         f.pwrite(&[IoSlice::new(b"wxyz")], off).unwrap();
