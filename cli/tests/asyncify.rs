@@ -493,3 +493,34 @@ fn calls_that_wait_on_coroutines_are_logged() {
     assert_eq!(count("<== (nread=0,errno=ESUCCESS)"), 1, "{log}");
     assert_eq!(count("==> env.emscripten_sleep(a0=10)"), 5, "{log}");
 }
+
+/// Dropping the future of a suspended guest cancels it cleanly (an
+/// executor's timeout does this), on coroutines and under Asyncify, and
+/// an Asyncify guest's store then runs the guest again to its recorded
+/// end.
+#[test]
+fn a_suspended_guest_can_be_dropped() {
+    let waker = futures::task::noop_waker();
+    let mut cx = std::task::Context::from_waker(&waker);
+    let store = Store::default();
+    let m = module(&store, "async/wasi/c/sleep/sleep.wasm");
+    let mut run = Box::pin(wasi_snapshot_preview1::run_coroutine(store, &m, ModuleConfig::new()));
+    assert!(run.as_mut().poll(&mut cx).is_pending());
+    drop(run);
+    let store = Store::default();
+    let m = module(&store, "async/emscripten/sleep/sleep.wasm");
+    let mut run = Box::pin(emscripten::run_coroutine(store, &m, ModuleConfig::new()));
+    assert!(run.as_mut().poll(&mut cx).is_pending());
+    drop(run);
+    let mut store = Store::default();
+    let dir = "async/wasi/c/sleep.asyncify";
+    let m = module(&store, &format!("{dir}/sleep.asyncify.wasm"));
+    let mut run = Box::pin(run_async(&mut store, &m, ModuleConfig::new()));
+    assert!(run.as_mut().poll(&mut cx).is_pending());
+    drop(run);
+    let out = OutputBuffer::new();
+    let again = run_async(&mut store, &m, ModuleConfig::new().stdout(out.clone()));
+    assert!(matches!(futures::executor::block_on(again), Ok(0)));
+    let expected = std::fs::read(common::testdata().join(dir).join("main.stdout")).unwrap();
+    assert_eq!(common::show(&out.contents()), common::show(&expected));
+}
