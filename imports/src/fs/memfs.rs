@@ -22,7 +22,6 @@ use std::fmt;
 use std::io::{IoSlice, IoSliceMut, SeekFrom};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The largest size a [`MemFs`] file can have, in bytes (`i64::MAX`, as
 /// `off_t` allows). Writing or extending beyond it is `EFBIG`.
@@ -130,6 +129,18 @@ impl Times {
         }
     }
 
+    /// Records a read the way Linux's default `relatime` mount option
+    /// does: the access time moves only when it is not later than the
+    /// modification or status-change time, so rereading an unchanged
+    /// file needs no clock reading. Linux also moves an access time that
+    /// is a day old; this does not, as that check would need the clock on
+    /// every read.
+    fn accessed(&mut self) {
+        if self.atim <= self.mtim || self.atim <= self.ctim {
+            self.atim = now_ns();
+        }
+    }
+
     /// `utimensat` semantics: both `Omit` changes nothing; otherwise the
     /// given times are set and the status-change time becomes now.
     fn set(&mut self, atim: SetTime, mtim: SetTime) {
@@ -159,8 +170,16 @@ impl Times {
 /// The host's wall clock in ns since the epoch (0 before the epoch,
 /// saturating after 2554).
 fn now_ns() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
+    #[cfg(target_os = "linux")]
+    {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::RealtimeCoarse);
+        (t.tv_sec.max(0) as u64)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(t.tv_nsec.max(0) as u64)
+    }
+    #[cfg(not(target_os = "linux"))]
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
@@ -1108,7 +1127,7 @@ impl File for MemFile {
         }
         let mut d = lock(&self.node.data);
         let n = d.read_at(offset, bufs);
-        d.times.atim = now_ns();
+        d.times.accessed();
         Ok(n)
     }
 
@@ -1723,6 +1742,15 @@ mod tests {
         assert_eq!(fs.stat("a").unwrap().mtim, 4);
         write(&mut f, b"y").unwrap();
         assert!(fs.stat("a").unwrap().mtim > 4);
+        // A read moves atim when it is not later than mtim or ctim
+        // (relatime), and only then.
+        f.set_times(SetTime::At(5), SetTime::At(6)).unwrap();
+        f.seek(SeekFrom::Start(0)).unwrap();
+        read(&mut f, 1);
+        assert!(fs.stat("a").unwrap().atim > 6);
+        f.set_times(SetTime::At(u64::MAX), SetTime::Omit).unwrap();
+        read(&mut f, 1);
+        assert_eq!(fs.stat("a").unwrap().atim, u64::MAX);
         fs.set_times("", SetTime::At(9), SetTime::At(9)).unwrap();
         assert_eq!(fs.stat("").unwrap().mtim, 9);
         fs.create_dir("d").unwrap();
