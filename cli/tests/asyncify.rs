@@ -14,6 +14,7 @@ use imports::ModuleConfig;
 use std::future::Future;
 use std::io::Write;
 use std::pin::Pin;
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 use wasi_snapshot_preview1::{run_async, Error};
 use wasmer::{Module, Store};
@@ -255,11 +256,14 @@ fn fed_through_a_pipe(
             }
         };
         let (code, ()) = futures::executor::block_on(futures::future::join(run, feed));
-        done.send((code.unwrap(), common::show(&out.contents()))).unwrap();
+        let _ = done.send(code.map(|c| (c, common::show(&out.contents()))));
     });
-    finished
-        .recv_timeout(Duration::from_secs(60))
-        .unwrap_or_else(|_| panic!("the guest blocked its thread waiting for the pipe"))
+    match finished.recv_timeout(Duration::from_secs(60)) {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => panic!("the guest failed: {e}"),
+        Err(RecvTimeoutError::Timeout) => panic!("the guest blocked its thread waiting for the pipe"),
+        Err(RecvTimeoutError::Disconnected) => panic!("the guest's thread panicked"),
+    }
 }
 
 /// Ten thousand guests that each sleep five times in `poll_oneoff`, all
