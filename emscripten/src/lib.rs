@@ -133,8 +133,9 @@ pub struct State {
     /// `tempRet0`: the high half of an i64 result (or second result) in
     /// builds without `WASM_BIGINT`.
     pub temp_ret0: i32,
-    /// The current directory: an absolute, normalised guest path.
-    pub cwd: String,
+    /// The one-root namespace: the current directory, and links that
+    /// resolve within their mount.
+    pub ns: imports::posix::Namespace,
     /// Exception bookkeeping (`library_exceptions.js`).
     pub exceptions: exceptions::Exceptions,
     /// Whether `_tzset_js` has run (it allocates the zone names once).
@@ -159,7 +160,7 @@ impl Default for State {
     fn default() -> Self {
         State {
             temp_ret0: 0,
-            cwd: "/".into(),
+            ns: imports::posix::Namespace::new(imports::posix::Links::WithinMount),
             exceptions: exceptions::Exceptions::default(),
             tz_done: false,
             clock_start: None,

@@ -13,6 +13,9 @@
 //! - [`clock`] and [`random`]: real and deterministic sources.
 //! - [`Errno`]: one POSIX error enum; [`ExitCode`]: the error that ends a
 //!   guest.
+//! - [`posix`]: the POSIX operations every import set calls (open,
+//!   mkdir, rename, stat...), over a directory descriptor or the guest's
+//!   one-root [`posix::Namespace`].
 //! - [`memory`]: checked access to guest memory, one borrow per call.
 //! - [`log`]: host-call logging by scope.
 //! - [`asyncify`]: suspending Asyncify-transformed guests in blocking
@@ -58,6 +61,7 @@ pub mod host;
 pub mod log;
 pub mod memory;
 pub mod mount;
+pub mod posix;
 pub mod random;
 pub mod stdio;
 
