@@ -248,7 +248,7 @@ pub fn lstat64(ctx: Ctx<'_>, path: u32, buf: u32) -> i32 {
 /// ([`fdops::fstat`]). Errors: `EBADF`, `EFAULT`.
 pub fn fstat64(mut ctx: Ctx<'_>, fd: i32, buf: u32) -> i32 {
     sys0(&mut ctx, |env, mem| {
-        let st = fdops::fstat(&mut env.host, self::fd(fd)?)?;
+        let st = fdops::fstat(&mut env.host.fds, self::fd(fd)?)?;
         write_stat(mem, buf, &st)
     })
 }
@@ -264,7 +264,7 @@ pub fn fstatat64(mut ctx: Ctx<'_>, dirfd: i32, path: u32, buf: u32, flags: i32) 
         }
         let p = cstr(mem, path)?;
         let st = if flags & AT_EMPTY_PATH != 0 && p.is_empty() {
-            fdops::fstat(&mut env.host, fd(dirfd)?)?
+            fdops::fstat(&mut env.host.fds, fd(dirfd)?)?
         } else {
             let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
             ops::stat(&env.host, at(&env.state.ns, dirfd, p)?, p, follow)?
@@ -474,5 +474,5 @@ pub fn symlinkat(mut ctx: Ctx<'_>, target: u32, dirfd: i32, linkpath: u32) -> i3
 /// (negative, or not a regular file open for writing).
 pub fn ftruncate64(mut ctx: Ctx<'_>, fildes: i32, low: u32, high: i32) -> i32 {
     let len = (i64::from(high) << 32) | i64::from(low);
-    sys0(&mut ctx, |env, _| fdops::ftruncate(&mut env.host, fd(fildes)?, len))
+    sys0(&mut ctx, |env, _| fdops::ftruncate(&mut env.host.fds, fd(fildes)?, len))
 }

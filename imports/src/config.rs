@@ -2,7 +2,7 @@
 //! built from it.
 
 use crate::clock::{CpuTime, FakeClock, Nanosleep, Nanotime, SystemClock, Walltime};
-use crate::descriptor::{Descriptor, Descriptors, FdFlags, OpenDir, OpenFile, OpenListener, Rights};
+use crate::descriptor::{Access, Descriptor, Descriptors, FdFlags, OpenDir, OpenFile, OpenListener, Rights};
 use crate::fs::{File, FileSystem, FileType};
 use crate::host::Host;
 use crate::mount::{Mount, Mounts};
@@ -375,9 +375,14 @@ const READ_ONLY_DIR: Rights = Rights(
 );
 
 fn stream(file: Box<dyn crate::fs::File>, filetype: FileType, rights: Rights) -> Descriptor {
+    let access = Access {
+        read: rights.contains(Rights::FD_READ),
+        write: rights.contains(Rights::FD_WRITE),
+    };
     Descriptor::File(OpenFile {
         file,
         filetype,
+        access,
         rights,
         inheriting: Rights::NONE,
         flags: FdFlags::default(),

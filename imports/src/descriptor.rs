@@ -213,6 +213,36 @@ impl FdFlags {
     }
 }
 
+/// The access an open granted (`O_RDONLY`, `O_WRONLY`, `O_RDWR`): what
+/// `read(2)` and `write(2)` may do with the open file. It is POSIX's, kept
+/// apart from WASI's [`Rights`], which only the WASI import set reads
+/// (RATIONALE.md, "One POSIX core").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Access {
+    /// Open for reading.
+    pub read: bool,
+    /// Open for writing.
+    pub write: bool,
+}
+
+impl Access {
+    /// Reading only (`O_RDONLY`).
+    pub const READ: Access = Access {
+        read: true,
+        write: false,
+    };
+    /// Writing only (`O_WRONLY`).
+    pub const WRITE: Access = Access {
+        read: false,
+        write: true,
+    };
+    /// Both (`O_RDWR`).
+    pub const READ_WRITE: Access = Access {
+        read: true,
+        write: true,
+    };
+}
+
 /// An open file (regular file, stream, device, connected socket).
 #[derive(Debug)]
 pub struct OpenFile {
@@ -220,6 +250,8 @@ pub struct OpenFile {
     pub file: Box<dyn File>,
     /// Type reported by `fd_fdstat_get`.
     pub filetype: FileType,
+    /// The access it was opened with.
+    pub access: Access,
     /// Rights on this descriptor.
     pub rights: Rights,
     /// Rights descriptors opened through this one may have.
@@ -485,6 +517,7 @@ impl Descriptors {
                 Descriptor::File(OpenFile {
                     file: Box::new(shared),
                     filetype: f.filetype,
+                    access: f.access,
                     rights: f.rights,
                     inheriting: f.inheriting,
                     flags: f.flags,
@@ -643,6 +676,7 @@ mod tests {
         Descriptor::File(OpenFile {
             file: Box::new(WriteStream(std::io::sink())),
             filetype: FileType::Unknown,
+            access: Access::WRITE,
             rights: Rights::STREAM,
             inheriting: Rights::NONE,
             flags: FdFlags::default(),
@@ -751,6 +785,7 @@ mod tests {
         t.insert(Descriptor::File(OpenFile {
             file: opened,
             filetype: FileType::RegularFile,
+            access: Access::READ_WRITE,
             rights: Rights::REGULAR_FILE,
             inheriting: Rights::NONE,
             flags: FdFlags::default(),

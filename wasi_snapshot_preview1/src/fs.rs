@@ -213,27 +213,14 @@ pub fn fd_fdstat_set_rights<S: AsHost>(
     Ok(())
 }
 
-/// Attributes of descriptor `fd`.
+/// Attributes of descriptor `fd` ([`imports::posix::fd::fstat`]), once
+/// it holds `FD_FILESTAT_GET` (a listening socket always may).
 pub(crate) fn fd_stat(fds: &mut Descriptors, fd: u32) -> Result<Stat, Errno> {
-    match fds.get_mut(fd)? {
-        Descriptor::File(f) => {
-            f.rights.require(Rights::FD_FILESTAT_GET)?;
-            let mut st = f.file.stat()?;
-            if st.filetype == FileType::Unknown {
-                st.filetype = f.filetype;
-            }
-            Ok(st)
-        }
-        Descriptor::Dir(d) => {
-            d.rights.require(Rights::FD_FILESTAT_GET)?;
-            d.fs.stat(&d.path)
-        }
-        Descriptor::Listener(_) => Ok(Stat {
-            filetype: FileType::SocketStream,
-            nlink: 1,
-            ..Stat::default()
-        }),
+    match fds.get(fd)? {
+        Descriptor::Listener(_) => {}
+        d => d.rights().0.require(Rights::FD_FILESTAT_GET)?,
     }
+    imports::posix::fd::fstat(fds, fd)
 }
 
 /// `fd_filestat_get(fd) -> filestat`: the open file's attributes, with
@@ -460,30 +447,17 @@ pub fn fd_readdir<S: AsHost>(
         mem.slice(buf, buf_len)?;
         mem.write_u32(bufused, 0)?;
         if cookie == 0 || d.listing.is_none() {
-            d.listing = Some(d.fs.read_dir(&d.path)?);
+            d.listing = Some(imports::posix::dir::listing(d)?);
         }
-        let here = d.fs.stat(&d.path)?;
-        let parent_ino = match d.path.rfind('/') {
-            Some(i) => d.fs.stat(&d.path[..i]).map(|s| s.ino).unwrap_or(here.ino),
-            None if d.path.is_empty() => here.ino,
-            None => d.fs.stat("").map(|s| s.ino).unwrap_or(here.ino),
-        };
         let listing = d.listing.as_deref().unwrap_or_default();
-        let total = listing.len() as u64 + 2;
+        let total = listing.len() as u64;
         let mut used: usize = 0;
         let out = mem.slice_mut(buf, buf_len)?;
         let mut index = cookie;
         while index < total && used < out.len() {
-            let (name, ino, ft) = match index {
-                0 => (".", here.ino, FileType::Directory),
-                1 => ("..", parent_ino, FileType::Directory),
-                i => {
-                    let e = &listing[(i - 2) as usize];
-                    (e.name.as_str(), e.ino, e.filetype)
-                }
-            };
-            let header = types::dirent(index + 1, ino, name.len() as u32, ft);
-            for part in [&header[..], name.as_bytes()] {
+            let e = &listing[index as usize];
+            let header = types::dirent(index + 1, e.ino, e.name.len() as u32, e.filetype);
+            for part in [&header[..], e.name.as_bytes()] {
                 let room = out.len() - used;
                 let k = part.len().min(room);
                 out[used..used + k].copy_from_slice(&part[..k]);

@@ -5,7 +5,7 @@
 
 use crate::fs::io_file;
 use crate::types::{riflags, sdflags};
-use imports::descriptor::{Descriptor, FdFlags, OpenFile, Rights};
+use imports::descriptor::{Access, Descriptor, FdFlags, OpenFile, Rights};
 use imports::fs::FileType;
 use imports::{with_memory, AsHost, Errno};
 use wasmer::FunctionEnvMut;
@@ -32,6 +32,7 @@ pub fn sock_accept<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u3
         let d = Descriptor::File(OpenFile {
             file,
             filetype: FileType::SocketStream,
+            access: Access::READ_WRITE,
             rights: Rights::SOCKET,
             inheriting: Rights::NONE,
             flags: FdFlags(flags as u16),

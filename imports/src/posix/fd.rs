@@ -4,7 +4,7 @@
 
 use super::path::owner_ok;
 use super::Namespace;
-use crate::descriptor::{Descriptor, Rights};
+use crate::descriptor::{Descriptor, Descriptors};
 use crate::errno::{Errno, Result};
 use crate::fs::{FileType, Stat};
 use crate::host::Host;
@@ -14,8 +14,8 @@ use crate::host::Host;
 /// listening socket is a stream socket with one link, as `fstat` on a
 /// socket answers on Linux (RATIONALE.md, "`fstat` of a listening
 /// socket"). Errors: `EBADF`, `EIO`.
-pub fn fstat(host: &mut Host, fd: u32) -> Result<Stat> {
-    match host.fds.get_mut(fd)? {
+pub fn fstat(fds: &mut Descriptors, fd: u32) -> Result<Stat> {
+    match fds.get_mut(fd)? {
         Descriptor::File(f) => {
             let mut st = f.file.stat()?;
             if st.filetype == FileType::Unknown {
@@ -36,22 +36,18 @@ pub fn fstat(host: &mut Host, fd: u32) -> Result<Stat> {
 /// Errors: `EINVAL` (negative; a directory or a file not open for
 /// writing, as Linux's `do_sys_ftruncate` and Emscripten's glue answer;
 /// not a regular file), `EBADF`, `EFBIG`.
-pub fn ftruncate(host: &mut Host, fd: u32, len: i64) -> Result<()> {
+pub fn ftruncate(fds: &mut Descriptors, fd: u32, len: i64) -> Result<()> {
     let len = u64::try_from(len).map_err(|_| Errno::Inval)?;
-    let f = host
-        .fds
-        .file_or(fd, Rights::FD_WRITE, Errno::Inval)
-        .map_err(|e| match e {
-            Errno::Notcapable => Errno::Inval,
-            e => e,
-        })?;
-    f.file.set_len(len)
+    match fds.get_mut(fd)? {
+        Descriptor::File(f) if f.access.write => f.file.set_len(len),
+        _ => Err(Errno::Inval),
+    }
 }
 
 /// `fchmod`: sets the permission bits of what `fd` refers to. Errors:
 /// `EBADF` (not open, a socket), `ENOTSUP` (no bits kept), `EROFS`.
-pub fn fchmod(host: &mut Host, fd: u32, mode: u32) -> Result<()> {
-    match host.fds.get_mut(fd)? {
+pub fn fchmod(fds: &mut Descriptors, fd: u32, mode: u32) -> Result<()> {
+    match fds.get_mut(fd)? {
         Descriptor::File(f) => f.file.set_mode(mode & 0o7777),
         Descriptor::Dir(d) => d.fs.set_mode(&d.path, mode & 0o7777),
         Descriptor::Listener(_) => Err(Errno::Badf),
@@ -60,15 +56,15 @@ pub fn fchmod(host: &mut Host, fd: u32, mode: u32) -> Result<()> {
 
 /// `fchown`: as [`super::path::chown`] for an open descriptor. Errors:
 /// `EBADF`, `EPERM`.
-pub fn fchown(host: &mut Host, fd: u32, ids: (Option<u32>, Option<u32>)) -> Result<()> {
-    fstat(host, fd)?;
+pub fn fchown(fds: &mut Descriptors, fd: u32, ids: (Option<u32>, Option<u32>)) -> Result<()> {
+    fstat(fds, fd)?;
     owner_ok(ids)
 }
 
 /// `fsync`: flushes a file; a directory or socket has nothing to flush.
 /// Errors: `EBADF`, `EIO`.
-pub fn fsync(host: &mut Host, fd: u32) -> Result<()> {
-    match host.fds.get_mut(fd)? {
+pub fn fsync(fds: &mut Descriptors, fd: u32) -> Result<()> {
+    match fds.get_mut(fd)? {
         Descriptor::File(f) => f.file.sync(),
         _ => Ok(()),
     }

@@ -3,7 +3,7 @@
 //! Emscripten's `__syscall_openat` and Go's `fs.open`.
 
 use super::{locate, Base};
-use crate::descriptor::{Descriptor, FdFlags, OpenDir, OpenFile, Rights};
+use crate::descriptor::{Access, Descriptor, FdFlags, OpenDir, OpenFile, Rights};
 use crate::errno::Result;
 use crate::fs::{open_resolved, OpenRequest, Opened};
 use crate::host::Host;
@@ -69,9 +69,14 @@ pub fn open(host: &mut Host, base: Base<'_>, path: &str, o: &Open) -> Result<u32
                 // keeps no permission bits shows its defaults.
                 let _ = at.fs.set_mode(&path, mode & 0o7777);
             }
+            let options = &o.request.options;
             Descriptor::File(OpenFile {
                 file,
                 filetype,
+                access: Access {
+                    read: options.read,
+                    write: options.write,
+                },
                 rights: file_rights(o),
                 inheriting: o.inheriting,
                 flags: o.flags,
