@@ -16,6 +16,8 @@
 //! [`MemFs`] (in memory, shareable), [`ReadOnly`] (a wrapper) and
 //! [`NullFs`] (an empty, read-only directory).
 
+#[cfg(test)]
+mod conformance;
 mod memfs;
 mod open;
 mod osdir;

@@ -279,101 +279,12 @@ impl FileSystem for NullFs {
 
 #[cfg(test)]
 mod tests {
+    //! [`NullFs`]. What [`ReadOnly`] refuses and passes through is in the
+    //! conformance suite (`fs/conformance.rs`), which runs it over `MemFs`
+    //! and `OsDir`.
+
     use super::*;
-    use crate::fs::MemFs;
-
-    fn opts(f: impl FnOnce(&mut OpenOptions)) -> OpenOptions {
-        let mut o = OpenOptions {
-            read: true,
-            ..Default::default()
-        };
-        f(&mut o);
-        o
-    }
-
-    fn writing_opens() -> Vec<OpenOptions> {
-        vec![
-            opts(|o| o.write = true),
-            opts(|o| o.append = true),
-            opts(|o| o.create = true),
-            opts(|o| {
-                o.create = true;
-                o.exclusive = true
-            }),
-            opts(|o| {
-                o.write = true;
-                o.truncate = true
-            }),
-            opts(|o| o.truncate = true),
-        ]
-    }
-
-    fn populated() -> MemFs {
-        let fs = MemFs::new();
-        fs.create_dir_all("d/e").unwrap();
-        fs.write_file("d/f", b"content").unwrap();
-        fs.symlink("f", "d/l").unwrap();
-        fs
-    }
-
-    #[test]
-    fn read_only_passes_reads_through() {
-        let inner = populated();
-        let ro = ReadOnly::new(inner.clone());
-        assert!(ro.is_read_only());
-        assert_eq!(ro.stat("d/f").unwrap(), inner.stat("d/f").unwrap());
-        assert_eq!(ro.read_dir("d").unwrap(), inner.read_dir("d").unwrap());
-        assert_eq!(ro.read_link("d/l").unwrap(), "f");
-        let mut f = ro.open("d/f", &opts(|_| {})).unwrap();
-        let mut buf = [0u8; 16];
-        let n = f.read_vectored(&mut [IoSliceMut::new(&mut buf)]).unwrap();
-        assert_eq!(&buf[..n], b"content");
-        assert_eq!(f.seek(SeekFrom::Start(3)).unwrap(), 3);
-        assert_eq!(f.pread(&mut [IoSliceMut::new(&mut buf)], 1).unwrap(), 6);
-        assert_eq!(f.stat().unwrap().size, 7);
-        assert_eq!(f.bytes_readable().unwrap(), Some(4));
-        // Inner errors pass through.
-        assert_eq!(ro.open("nope", &opts(|_| {})).unwrap_err(), Errno::Noent);
-        assert_eq!(ro.open("d", &opts(|_| {})).unwrap_err(), Errno::Isdir);
-        assert_eq!(ro.open("d/l", &opts(|_| {})).unwrap_err(), Errno::Loop);
-    }
-
-    #[test]
-    fn read_only_refuses_every_change_before_touching_inner() {
-        let inner = populated();
-        let before = inner.stat("d/f").unwrap();
-        let ro = ReadOnly(inner.clone());
-        for o in writing_opens() {
-            assert_eq!(ro.open("d/f", &o).unwrap_err(), Errno::Rofs, "{o:?}");
-            assert_eq!(ro.open("d/new", &o).unwrap_err(), Errno::Rofs, "{o:?}");
-        }
-        // O_TRUNC never reached the inner file system.
-        assert_eq!(inner.read_file("d/f").unwrap(), b"content");
-        assert_eq!(inner.stat("d/new").unwrap_err(), Errno::Noent);
-        assert_eq!(ro.create_dir("x").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.remove_dir("d/e").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.remove_file("d/f").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.rename("d/f", "d/g").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.hard_link("d/f", "d/g").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.symlink("f", "d/g").unwrap_err(), Errno::Rofs);
-        assert_eq!(
-            ro.set_times("d/f", SetTime::Now, SetTime::Now).unwrap_err(),
-            Errno::Rofs
-        );
-        // The handle refuses changes too.
-        let mut f = ro.open("d/f", &opts(|_| {})).unwrap();
-        assert_eq!(f.write_vectored(&[IoSlice::new(b"x")]).unwrap_err(), Errno::Badf);
-        assert_eq!(f.pwrite(&[IoSlice::new(b"x")], 0).unwrap_err(), Errno::Badf);
-        assert_eq!(f.set_len(0).unwrap_err(), Errno::Rofs);
-        assert_eq!(f.allocate(0, 100).unwrap_err(), Errno::Rofs);
-        assert_eq!(f.set_times(SetTime::At(1), SetTime::At(1)).unwrap_err(), Errno::Rofs);
-        assert_eq!(f.set_append(true).unwrap_err(), Errno::Rofs);
-        assert!(!f.is_writable());
-        f.sync().unwrap();
-        assert_eq!(inner.read_file("d/f").unwrap(), b"content");
-        assert_eq!(inner.stat("d/f").unwrap(), before);
-        assert_eq!(inner.read_dir("d").unwrap().len(), 3);
-    }
+    use crate::fs::conformance::{read_only, writing_opens};
 
     #[test]
     fn null_fs_is_an_empty_read_only_root() {
@@ -388,8 +299,8 @@ mod tests {
         assert_eq!(fs.read_dir("a").unwrap_err(), Errno::Noent);
         assert_eq!(fs.read_link("a").unwrap_err(), Errno::Noent);
         assert_eq!(fs.read_link("").unwrap_err(), Errno::Inval);
-        assert_eq!(fs.open("a", &opts(|_| {})).unwrap_err(), Errno::Noent);
-        assert_eq!(fs.open("", &opts(|_| {})).unwrap_err(), Errno::Isdir);
+        assert_eq!(fs.open("a", &read_only()).unwrap_err(), Errno::Noent);
+        assert_eq!(fs.open("", &read_only()).unwrap_err(), Errno::Isdir);
         for o in writing_opens() {
             assert_eq!(fs.open("a", &o).unwrap_err(), Errno::Rofs);
         }
