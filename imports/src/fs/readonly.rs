@@ -15,7 +15,7 @@ use std::io::{IoSlice, IoSliceMut, SeekFrom};
 ///   handle is wrapped too: `write`/`pwrite` are `EBADF` (the handle is not
 ///   open for writing), `set_len`, `allocate` and `set_times` are `EROFS`.
 /// - `create_dir`, `remove_dir`, `remove_file`, `rename`, `hard_link`,
-///   `symlink`, `set_times`: `EROFS`, whatever the paths.
+///   `symlink`, `set_mode`, `set_times`: `EROFS`, whatever the paths.
 /// - `stat`, `read_dir`, `read_link` pass through.
 /// - [`FileSystem::is_read_only`] is `true`.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +37,49 @@ impl<F> ReadOnly<F> {
     pub fn into_inner(self) -> F {
         self.0
     }
+}
+
+/// The [`FileSystem`] methods that change something, each `EROFS`
+/// whatever its arguments, and `is_read_only`: one list for [`ReadOnly`]
+/// and [`NullFs`], so the two cannot drift apart.
+macro_rules! refuse_changes {
+    () => {
+        fn create_dir(&self, _path: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn remove_dir(&self, _path: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn remove_file(&self, _path: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn rename(&self, _from: &str, _to: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn hard_link(&self, _from: &str, _to: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn symlink(&self, _target: &str, _link: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn is_read_only(&self) -> bool {
+            true
+        }
+    };
 }
 
 /// Whether `opts` asks for anything a read-only file system must refuse.
@@ -67,45 +110,11 @@ impl<F: FileSystem> FileSystem for ReadOnly<F> {
         self.0.read_dir(path)
     }
 
-    fn create_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_file(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn rename(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn hard_link(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn symlink(&self, _target: &str, _link: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
     fn read_link(&self, path: &str) -> Result<String> {
         self.0.read_link(path)
     }
 
-    fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn is_read_only(&self) -> bool {
-        true
-    }
+    refuse_changes!();
 }
 
 /// A file opened through [`ReadOnly`]: reads and seeks pass through,
@@ -235,46 +244,12 @@ impl FileSystem for NullFs {
         Ok(Vec::new())
     }
 
-    fn create_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_file(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn rename(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn hard_link(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn symlink(&self, _target: &str, _link: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
     fn read_link(&self, path: &str) -> Result<String> {
         NullFs::root_only(path)?;
         Err(Errno::Inval)
     }
 
-    fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn is_read_only(&self) -> bool {
-        true
-    }
+    refuse_changes!();
 }
 
 #[cfg(test)]
