@@ -13,6 +13,12 @@
 //! allocated on first write: a hole (a write past the end, or `set_len`
 //! growing a file) reads as zeros and costs no memory, so a guest writing at
 //! offset 2^60 uses one chunk, not an exabyte.
+//!
+//! Layout, lowest layer first: `times` (the clock and each node's times),
+//! `data` (a regular file's chunks and the capacity account), `tree`
+//! (directories, links, lookup and the operations that change the tree
+//! under its lock), `file` (an open handle), and here the shareable
+//! [`MemFs`] that locks the tree and calls into it.
 
 mod data;
 mod file;
