@@ -1,6 +1,8 @@
 //! File systems a guest can see, and the open files it holds.
 //!
-//! A [`FileSystem`] is mounted at a guest path (see [`crate::mount`]). Every
+//! A [`FileSystem`] is mounted at a guest path by the mount table, the
+//! layer above this one (so this module names it only in prose: the
+//! `mount` module depends on this one, never the reverse). Every
 //! method takes a path *relative to the mount root*, already resolved by
 //! [`resolve`]: no `.`, no `..`, no empty components, no leading `/`, and no
 //! symbolic link in any component but possibly the last. The empty path is
@@ -12,8 +14,12 @@
 //!
 //! Implementations: [`OsDir`] (a host directory, sandboxed with cap-std),
 //! [`MemFs`] (in memory, shareable), [`ReadOnly`] (a wrapper) and
-//! [`NullFs`] (an empty, read-only directory).
+//! [`NullFs`] (an empty, read-only directory). The first four pass one
+//! conformance suite (`conformance.rs`, tests only), which says where they
+//! legitimately differ.
 
+#[cfg(test)]
+mod conformance;
 mod memfs;
 mod open;
 mod osdir;

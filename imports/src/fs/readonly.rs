@@ -15,7 +15,7 @@ use std::io::{IoSlice, IoSliceMut, SeekFrom};
 ///   handle is wrapped too: `write`/`pwrite` are `EBADF` (the handle is not
 ///   open for writing), `set_len`, `allocate` and `set_times` are `EROFS`.
 /// - `create_dir`, `remove_dir`, `remove_file`, `rename`, `hard_link`,
-///   `symlink`, `set_times`: `EROFS`, whatever the paths.
+///   `symlink`, `set_mode`, `set_times`: `EROFS`, whatever the paths.
 /// - `stat`, `read_dir`, `read_link` pass through.
 /// - [`FileSystem::is_read_only`] is `true`.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +37,49 @@ impl<F> ReadOnly<F> {
     pub fn into_inner(self) -> F {
         self.0
     }
+}
+
+/// The [`FileSystem`] methods that change something, each `EROFS`
+/// whatever its arguments, and `is_read_only`: one list for [`ReadOnly`]
+/// and [`NullFs`], so the two cannot drift apart.
+macro_rules! refuse_changes {
+    () => {
+        fn create_dir(&self, _path: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn remove_dir(&self, _path: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn remove_file(&self, _path: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn rename(&self, _from: &str, _to: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn hard_link(&self, _from: &str, _to: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn symlink(&self, _target: &str, _link: &str) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
+            Err(Errno::Rofs)
+        }
+
+        fn is_read_only(&self) -> bool {
+            true
+        }
+    };
 }
 
 /// Whether `opts` asks for anything a read-only file system must refuse.
@@ -67,45 +110,11 @@ impl<F: FileSystem> FileSystem for ReadOnly<F> {
         self.0.read_dir(path)
     }
 
-    fn create_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_file(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn rename(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn hard_link(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn symlink(&self, _target: &str, _link: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
     fn read_link(&self, path: &str) -> Result<String> {
         self.0.read_link(path)
     }
 
-    fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn is_read_only(&self) -> bool {
-        true
-    }
+    refuse_changes!();
 }
 
 /// A file opened through [`ReadOnly`]: reads and seeks pass through,
@@ -235,145 +244,22 @@ impl FileSystem for NullFs {
         Ok(Vec::new())
     }
 
-    fn create_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_dir(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn remove_file(&self, _path: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn rename(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn hard_link(&self, _from: &str, _to: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn symlink(&self, _target: &str, _link: &str) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
     fn read_link(&self, path: &str) -> Result<String> {
         NullFs::root_only(path)?;
         Err(Errno::Inval)
     }
 
-    fn set_mode(&self, _path: &str, _mode: u32) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn set_times(&self, _path: &str, _atim: SetTime, _mtim: SetTime) -> Result<()> {
-        Err(Errno::Rofs)
-    }
-
-    fn is_read_only(&self) -> bool {
-        true
-    }
+    refuse_changes!();
 }
 
 #[cfg(test)]
 mod tests {
+    //! [`NullFs`]. What [`ReadOnly`] refuses and passes through is in the
+    //! conformance suite (`fs/conformance.rs`), which runs it over `MemFs`
+    //! and `OsDir`.
+
     use super::*;
-    use crate::fs::MemFs;
-
-    fn opts(f: impl FnOnce(&mut OpenOptions)) -> OpenOptions {
-        let mut o = OpenOptions {
-            read: true,
-            ..Default::default()
-        };
-        f(&mut o);
-        o
-    }
-
-    fn writing_opens() -> Vec<OpenOptions> {
-        vec![
-            opts(|o| o.write = true),
-            opts(|o| o.append = true),
-            opts(|o| o.create = true),
-            opts(|o| {
-                o.create = true;
-                o.exclusive = true
-            }),
-            opts(|o| {
-                o.write = true;
-                o.truncate = true
-            }),
-            opts(|o| o.truncate = true),
-        ]
-    }
-
-    fn populated() -> MemFs {
-        let fs = MemFs::new();
-        fs.create_dir_all("d/e").unwrap();
-        fs.write_file("d/f", b"content").unwrap();
-        fs.symlink("f", "d/l").unwrap();
-        fs
-    }
-
-    #[test]
-    fn read_only_passes_reads_through() {
-        let inner = populated();
-        let ro = ReadOnly::new(inner.clone());
-        assert!(ro.is_read_only());
-        assert_eq!(ro.stat("d/f").unwrap(), inner.stat("d/f").unwrap());
-        assert_eq!(ro.read_dir("d").unwrap(), inner.read_dir("d").unwrap());
-        assert_eq!(ro.read_link("d/l").unwrap(), "f");
-        let mut f = ro.open("d/f", &opts(|_| {})).unwrap();
-        let mut buf = [0u8; 16];
-        let n = f.read_vectored(&mut [IoSliceMut::new(&mut buf)]).unwrap();
-        assert_eq!(&buf[..n], b"content");
-        assert_eq!(f.seek(SeekFrom::Start(3)).unwrap(), 3);
-        assert_eq!(f.pread(&mut [IoSliceMut::new(&mut buf)], 1).unwrap(), 6);
-        assert_eq!(f.stat().unwrap().size, 7);
-        assert_eq!(f.bytes_readable().unwrap(), Some(4));
-        // Inner errors pass through.
-        assert_eq!(ro.open("nope", &opts(|_| {})).unwrap_err(), Errno::Noent);
-        assert_eq!(ro.open("d", &opts(|_| {})).unwrap_err(), Errno::Isdir);
-        assert_eq!(ro.open("d/l", &opts(|_| {})).unwrap_err(), Errno::Loop);
-    }
-
-    #[test]
-    fn read_only_refuses_every_change_before_touching_inner() {
-        let inner = populated();
-        let before = inner.stat("d/f").unwrap();
-        let ro = ReadOnly(inner.clone());
-        for o in writing_opens() {
-            assert_eq!(ro.open("d/f", &o).unwrap_err(), Errno::Rofs, "{o:?}");
-            assert_eq!(ro.open("d/new", &o).unwrap_err(), Errno::Rofs, "{o:?}");
-        }
-        // O_TRUNC never reached the inner file system.
-        assert_eq!(inner.read_file("d/f").unwrap(), b"content");
-        assert_eq!(inner.stat("d/new").unwrap_err(), Errno::Noent);
-        assert_eq!(ro.create_dir("x").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.remove_dir("d/e").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.remove_file("d/f").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.rename("d/f", "d/g").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.hard_link("d/f", "d/g").unwrap_err(), Errno::Rofs);
-        assert_eq!(ro.symlink("f", "d/g").unwrap_err(), Errno::Rofs);
-        assert_eq!(
-            ro.set_times("d/f", SetTime::Now, SetTime::Now).unwrap_err(),
-            Errno::Rofs
-        );
-        // The handle refuses changes too.
-        let mut f = ro.open("d/f", &opts(|_| {})).unwrap();
-        assert_eq!(f.write_vectored(&[IoSlice::new(b"x")]).unwrap_err(), Errno::Badf);
-        assert_eq!(f.pwrite(&[IoSlice::new(b"x")], 0).unwrap_err(), Errno::Badf);
-        assert_eq!(f.set_len(0).unwrap_err(), Errno::Rofs);
-        assert_eq!(f.allocate(0, 100).unwrap_err(), Errno::Rofs);
-        assert_eq!(f.set_times(SetTime::At(1), SetTime::At(1)).unwrap_err(), Errno::Rofs);
-        assert_eq!(f.set_append(true).unwrap_err(), Errno::Rofs);
-        assert!(!f.is_writable());
-        f.sync().unwrap();
-        assert_eq!(inner.read_file("d/f").unwrap(), b"content");
-        assert_eq!(inner.stat("d/f").unwrap(), before);
-        assert_eq!(inner.read_dir("d").unwrap().len(), 3);
-    }
+    use crate::fs::conformance::{read_only, writing_opens};
 
     #[test]
     fn null_fs_is_an_empty_read_only_root() {
@@ -388,8 +274,8 @@ mod tests {
         assert_eq!(fs.read_dir("a").unwrap_err(), Errno::Noent);
         assert_eq!(fs.read_link("a").unwrap_err(), Errno::Noent);
         assert_eq!(fs.read_link("").unwrap_err(), Errno::Inval);
-        assert_eq!(fs.open("a", &opts(|_| {})).unwrap_err(), Errno::Noent);
-        assert_eq!(fs.open("", &opts(|_| {})).unwrap_err(), Errno::Isdir);
+        assert_eq!(fs.open("a", &read_only()).unwrap_err(), Errno::Noent);
+        assert_eq!(fs.open("", &read_only()).unwrap_err(), Errno::Isdir);
         for o in writing_opens() {
             assert_eq!(fs.open("a", &o).unwrap_err(), Errno::Rofs);
         }

@@ -69,77 +69,114 @@ pub fn resolve(fs: &dyn FileSystem, base: &str, path: &str, follow: bool) -> Res
     if path.starts_with('/') {
         return Err(Errno::Perm);
     }
-
-    let mut owned_stack: Vec<String> = base.split('/').filter(|c| !c.is_empty()).map(str::to_owned).collect();
-    let floor = owned_stack.len();
-
-    let (mut pending, mut must_be_dir) = split(path);
-    let mut ends_in_dot = false;
-    let mut hops = 0;
-
-    while let Some(component) = pending.pop_front() {
-        let is_last = pending.is_empty();
-        match component.as_str() {
-            "." => {
-                ends_in_dot = is_last;
-                check_dir(fs, &owned_stack)?;
-            }
-            ".." => {
-                if owned_stack.len() <= floor {
-                    return Err(Errno::Perm);
-                }
-                owned_stack.pop();
-                ends_in_dot = is_last;
-            }
-            name => {
-                owned_stack.push(name.to_owned());
-                ends_in_dot = false;
-                let follow_this = !is_last || follow || must_be_dir;
-                let joined = owned_stack.join("/");
-                match fs.stat(&joined) {
-                    Ok(st) if st.filetype == FileType::SymbolicLink && follow_this => {
-                        hops += 1;
-                        if hops > MAX_SYMLINK_HOPS {
-                            return Err(Errno::Loop);
-                        }
-                        let target = fs.read_link(&joined)?;
-                        owned_stack.pop();
-                        if target.is_empty() {
-                            return Err(Errno::Noent);
-                        }
-                        if target.starts_with('/') {
-                            return Err(Errno::Perm);
-                        }
-                        if target.len() + pending.iter().map(|c| c.len() + 1).sum::<usize>() > PATH_MAX {
-                            return Err(Errno::Nametoolong);
-                        }
-                        let (expanded, slash) = split(&target);
-                        if is_last && slash {
-                            must_be_dir = true;
-                        }
-                        for c in expanded.into_iter().rev() {
-                            pending.push_front(c);
-                        }
-                    }
-                    Ok(st) if st.filetype != FileType::Directory && (!is_last || must_be_dir) => {
-                        if st.filetype == FileType::SymbolicLink {
-                            // Only reachable for a final symlink not followed.
-                            return Err(Errno::Loop);
-                        }
-                        return Err(Errno::Notdir);
-                    }
-                    Ok(_) => {}
-                    Err(Errno::Noent) if is_last => {}
-                    Err(e) => return Err(e),
-                }
-            }
-        }
+    let stack: Vec<String> = base.split('/').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+    let (pending, must_be_dir) = split(path);
+    let mut walk = Walk {
+        fs,
+        floor: stack.len(),
+        stack,
+        pending,
+        must_be_dir,
+        ends_in_dot: false,
+        hops: 0,
+    };
+    while let Some(component) = walk.pending.pop_front() {
+        walk.step(&component, follow)?;
     }
     Ok(Resolved {
-        path: owned_stack.join("/"),
-        must_be_dir,
-        ends_in_dot,
+        path: walk.stack.join("/"),
+        must_be_dir: walk.must_be_dir,
+        ends_in_dot: walk.ends_in_dot,
     })
+}
+
+/// One resolution under way: the components resolved so far and those
+/// still to walk (a followed symlink's target is pushed in front).
+struct Walk<'f> {
+    fs: &'f dyn FileSystem,
+    /// Resolved components, `base`'s first.
+    stack: Vec<String>,
+    /// How many of `stack` are `base`'s, which `..` may not pop.
+    floor: usize,
+    pending: VecDeque<String>,
+    must_be_dir: bool,
+    ends_in_dot: bool,
+    /// Symbolic links followed so far.
+    hops: usize,
+}
+
+impl Walk<'_> {
+    /// Walks one component (`.`, `..` or a name); `follow` is whether a
+    /// final symlink is followed.
+    fn step(&mut self, component: &str, follow: bool) -> Result<()> {
+        let is_last = self.pending.is_empty();
+        match component {
+            "." => {
+                self.ends_in_dot = is_last;
+                check_dir(self.fs, &self.stack)
+            }
+            ".." => {
+                if self.stack.len() <= self.floor {
+                    return Err(Errno::Perm);
+                }
+                self.stack.pop();
+                self.ends_in_dot = is_last;
+                Ok(())
+            }
+            name => self.enter(name, is_last, follow),
+        }
+    }
+
+    /// Walks into `name`: a symlink to follow is replaced by its target;
+    /// anything else must be a directory unless it is last (and need not
+    /// exist then).
+    fn enter(&mut self, name: &str, is_last: bool, follow: bool) -> Result<()> {
+        self.stack.push(name.to_owned());
+        self.ends_in_dot = false;
+        let follow_this = !is_last || follow || self.must_be_dir;
+        let joined = self.stack.join("/");
+        match self.fs.stat(&joined) {
+            Ok(st) if st.filetype == FileType::SymbolicLink && follow_this => self.follow_link(&joined, is_last),
+            Ok(st) if st.filetype != FileType::Directory && (!is_last || self.must_be_dir) => {
+                if st.filetype == FileType::SymbolicLink {
+                    // Only reachable for a final symlink not followed.
+                    return Err(Errno::Loop);
+                }
+                Err(Errno::Notdir)
+            }
+            Ok(_) => Ok(()),
+            Err(Errno::Noent) if is_last => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Replaces the symlink at `joined` (the top of the stack) by its
+    /// target's components, within the hop and length limits.
+    fn follow_link(&mut self, joined: &str, is_last: bool) -> Result<()> {
+        self.hops += 1;
+        if self.hops > MAX_SYMLINK_HOPS {
+            return Err(Errno::Loop);
+        }
+        let target = self.fs.read_link(joined)?;
+        self.stack.pop();
+        if target.is_empty() {
+            return Err(Errno::Noent);
+        }
+        if target.starts_with('/') {
+            return Err(Errno::Perm);
+        }
+        if target.len() + self.pending.iter().map(|c| c.len() + 1).sum::<usize>() > PATH_MAX {
+            return Err(Errno::Nametoolong);
+        }
+        let (expanded, slash) = split(&target);
+        if is_last && slash {
+            self.must_be_dir = true;
+        }
+        for c in expanded.into_iter().rev() {
+            self.pending.push_front(c);
+        }
+        Ok(())
+    }
 }
 
 /// Splits a relative path into its components, dropping empty ones; the
