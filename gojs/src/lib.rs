@@ -4,8 +4,9 @@
 //!
 //! - Both ABIs: module `go` (Go <= 1.20, with `debug`) and `gojs`
 //!   (Go >= 1.21), chosen from the module's own imports. Every function has
-//!   type `(i32 sp) -> ()` and reads its arguments from Go's stack at `sp`
-//!   ([`abi`]).
+//!   type `(i32 sp) -> ()` and reads its arguments from the named slots of
+//!   its frame on Go's stack ([`abi`] over [`stack`]), in guest memory
+//!   borrowed through the core.
 //! - The value model of wasm_exec.js: NaN-boxed references, the fixed ids,
 //!   reference counts and `finalizeRef` ([`value`]).
 //! - The globals Go's standard library uses: `Object`, `Array`,
@@ -35,15 +36,16 @@
 
 pub mod abi;
 pub mod fs;
+pub mod stack;
 pub mod value;
 pub mod world;
 
-use imports::{AsHost, Errno, ExitCode, GuestMemory, Host, ModuleConfig};
+use imports::{AsHost, Errno, ExitCode, Host, ModuleConfig};
+use stack::with_mem;
 use thiserror::Error;
 use value::{HeapFull, Kind, Value};
 use wasmer::{
     AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, TypedFunction,
-    WasmSlice,
 };
 use world::World;
 
@@ -193,21 +195,6 @@ impl std::fmt::Debug for GoJs {
             .field("host", &self.host)
             .finish_non_exhaustive()
     }
-}
-
-/// Runs `f` with the guest state and its whole memory, borrowed once.
-pub(crate) fn with_mem<R>(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    f: impl FnOnce(&mut GoJs, &mut GuestMemory<'_>) -> Result<R, Trap>,
-) -> Result<R, Trap> {
-    let (data, store) = ctx.data_and_store_mut();
-    let memory = data.host.memory.clone().ok_or(Trap::NotBound)?;
-    let view = memory.view(&store);
-    let size = view.data_size();
-    let mut access = WasmSlice::<u8>::new(&view, 0, size)
-        .and_then(|s| s.access())
-        .map_err(|_| Trap::Memory(Errno::Fault))?;
-    f(data, &mut GuestMemory::new(access.as_mut()))
 }
 
 /// A Go guest's imports and the environment holding its state.
@@ -582,4 +569,21 @@ pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: Mod
     let go = instantiate(store, config.build()?, module)?;
     let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
     go.start_async(store, &instance).await
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A guest's state with an empty host, no instance bound.
+    pub(crate) fn guest() -> GoJs {
+        GoJs {
+            host: ModuleConfig::new().build().unwrap(),
+            world: World::new().unwrap(),
+            abi: Abi::GoJs,
+            guest: None,
+            depth: 0,
+            reentries: 0,
+        }
+    }
 }
