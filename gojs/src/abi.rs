@@ -9,10 +9,11 @@
 //! `sp` from the guest's `getsp` export afterwards: Go may have moved its
 //! stack meanwhile.
 
+use crate::dispatch::{call, no_method};
 use crate::stack::{frames, refreshed_sp, with_stack, Bool, Bytes, Int64, Ref, Slot, Stack};
 use crate::value::{HeapFull, Value};
-use crate::world::{self, JsResult};
-use crate::{call, Abi, GoJs, Trap};
+use crate::world::JsResult;
+use crate::{builtins, Abi, GoJs, Trap};
 use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 type Ctx<'a> = FunctionEnvMut<'a, GoJs>;
@@ -307,11 +308,7 @@ fn value_call(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
     let before = ctx.data().reentries;
     let outcome = match method {
         Ok(m) => call(&mut ctx, &m, v, args)?,
-        Err(name) => {
-            let s = ctx.data_mut();
-            let msg = format!("Cannot read properties of {} (reading '{name}')", s.world.describe(&v));
-            Err(s.world.error("TypeError", &msg, None).map_err(Trap::from)?)
-        }
+        Err(name) => no_method(ctx.data_mut(), &v, &name)?,
     };
     finish_call(&mut ctx, sp, before, f.result, f.ok, outcome)
 }
@@ -341,7 +338,7 @@ fn value_invoke(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
 /// `new v(...args)`.
 fn value_new(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
     invoke(&mut ctx, sp, |ctx, f, args| {
-        Ok(world::construct(ctx.data_mut(), &f, &args)?)
+        Ok(builtins::construct(ctx.data_mut(), &f, &args)?)
     })
 }
 

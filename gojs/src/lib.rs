@@ -7,12 +7,15 @@
 //!   type `(i32 sp) -> ()` and reads its arguments from the named slots of
 //!   its frame on Go's stack ([`abi`] over [`stack`]), in guest memory
 //!   borrowed through the core.
-//! - The value model of wasm_exec.js: NaN-boxed references, the fixed ids,
-//!   reference counts and `finalizeRef` ([`value`]).
+//! - The object model of wasm_exec.js: values and the heap ([`value`]),
+//!   NaN-boxed references with their fixed ids, reference counts and
+//!   `finalizeRef` ([`refs`]), and property semantics ([`world`]); the host
+//!   functions by identity ([`natives`]).
 //! - The globals Go's standard library uses: `Object`, `Array`,
 //!   `Uint8Array`, `Date`, `Error`, `crypto`, `process`, `path` and node's
 //!   callback-style `fs`, served by the host's mounts as one virtual root
-//!   ([`world`], [`fs`]).
+//!   ([`fs`]); a call of a JS function is dispatched to the one that
+//!   implements it, or re-enters Go for a Go function.
 //! - wasm_exec.js's event loop: `run(argc, argv)`, then fs callbacks and
 //!   timers delivered through `_pendingEvent` and `resume`, on the calling
 //!   thread, until the program exits; when nothing is left to wait for,
@@ -35,15 +38,22 @@
 #![warn(missing_docs)]
 
 pub mod abi;
+mod builtins;
+mod dispatch;
 pub mod fs;
+mod globals;
+pub mod natives;
+mod node;
+pub mod refs;
 pub mod stack;
 pub mod value;
 pub mod world;
 
+use dispatch::{call, resume};
 use imports::{AsHost, Errno, ExitCode, Host, ModuleConfig};
 use stack::with_mem;
 use thiserror::Error;
-use value::{HeapFull, Kind, Value};
+use value::{HeapFull, Value};
 use wasmer::{
     AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, TypedFunction,
 };
@@ -493,62 +503,6 @@ async fn event_loop(ctx: &mut FunctionEnvMut<'_, GoJs>, asynchronous: bool) -> R
         };
         if let Some(code) = exited(r)? {
             return Ok(code);
-        }
-    }
-}
-
-/// Calls the guest's `resume` export.
-pub(crate) fn resume(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<(), RuntimeError> {
-    let s = ctx.data_mut();
-    let guest = s.guest.clone().ok_or(Trap::NotBound)?;
-    if s.depth >= MAX_DEPTH {
-        return Err(Trap::TooDeep(MAX_DEPTH).into());
-    }
-    s.depth += 1;
-    s.reentries += 1;
-    let r = guest.resume.call(ctx);
-    ctx.data_mut().depth -= 1;
-    r
-}
-
-/// Calls the JS function `f` with `this` and `args`: a native runs in the
-/// host, a Go function wrapper re-enters the guest (`_makeFuncWrapper`:
-/// sets `_pendingEvent = {id, this, args}`, resumes, returns
-/// `event.result`). Not a function: a TypeError is thrown. The outer
-/// error is a trap or the guest's exit.
-pub(crate) fn call(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    f: &Value,
-    this: Value,
-    args: Vec<Value>,
-) -> Result<Result<Value, Value>, RuntimeError> {
-    let s = ctx.data_mut();
-    let func = match f {
-        Value::Object(id) => match s.world.heap.get(*id).map(|o| &o.kind) {
-            Some(Kind::Function(func)) => Some(*func),
-            _ => None,
-        },
-        _ => None,
-    };
-    match func {
-        None => {
-            let msg = format!("{} is not a function", s.world.describe(f));
-            Ok(Err(s.world.error("TypeError", &msg, None)?))
-        }
-        Some(value::Func::Native(n)) => Ok(world::call_native(s, n, &this, &args)?),
-        Some(value::Func::Go(id)) => {
-            let w = &mut s.world;
-            let arr = w.heap.alloc(Kind::Array(args))?;
-            let ev = w.object(&[("id", Value::Number(id)), ("this", this), ("args", Value::Object(arr))])?;
-            w.set_pending_event(Value::Object(ev));
-            // The event (and what it holds) must survive collections that
-            // Go's handler may cause before we read its result.
-            w.pinned.push(Value::Object(ev));
-            let r = resume(ctx);
-            let w = &mut ctx.data_mut().world;
-            w.pinned.pop();
-            r?;
-            Ok(Ok(w.get(&Value::Object(ev), "result").unwrap_or(Value::Undefined)))
         }
     }
 }

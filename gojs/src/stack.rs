@@ -18,7 +18,8 @@
 //! is bounds-checked against guest memory in 64-bit arithmetic, so a
 //! hostile `sp` or header is [`Trap::Memory`], never a host panic.
 
-use crate::value::{Value, NAN_HEAD};
+use crate::refs::NAN_HEAD;
+use crate::value::Value;
 use crate::{GoJs, Trap};
 use imports::{Errno, GuestMemory};
 use std::marker::PhantomData;
