@@ -46,17 +46,14 @@ pub mod natives;
 mod node;
 pub mod refs;
 pub mod stack;
+mod start;
 pub mod value;
 pub mod world;
 
-use dispatch::{call, resume};
-use imports::{AsHost, Errno, ExitCode, Host, ModuleConfig};
-use stack::with_mem;
+use imports::{AsHost, Errno, Host, ModuleConfig};
 use thiserror::Error;
-use value::{HeapFull, Value};
-use wasmer::{
-    AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, TypedFunction,
-};
+use value::HeapFull;
+use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, Imports, Instance, Module, RuntimeError, TypedFunction};
 use world::World;
 
 /// Which of Go's two js/wasm ABIs a module uses.
@@ -343,167 +340,17 @@ impl GoImports {
         asynchronous: bool,
     ) -> Result<u32, Error> {
         self.bind(store, instance)?;
-        let run = instance
+        let run_fn = instance
             .exports
             .get_typed_function::<(i32, i32), ()>(&*store, "run")
             .map_err(|_| Error::MissingExport("function run: (i32, i32) -> ()"))?;
         let mut ctx = self.env.clone().into_mut(store);
-        // node starts in the directory it was started from; a guest starts
-        // in $PWD when that names a directory it can see, else at `/`.
-        let s = ctx.data_mut();
-        let pwd = s
-            .host
-            .environ
-            .iter()
-            .find_map(|kv| kv.strip_prefix("PWD="))
-            .map(str::to_owned);
-        if let Some(pwd) = pwd.filter(|p| p.starts_with('/')) {
-            let _ = fs::chdir(s, &pwd);
-        }
-        let (argc, argv) = write_args(&mut ctx)?;
-        if let Some(code) = exited(run.call(&mut ctx, argc, argv))? {
+        start::start_in_pwd(ctx.data_mut());
+        let (argc, argv) = start::write_args(&mut ctx)?;
+        if let Some(code) = start::exited(run_fn.call(&mut ctx, argc, argv))? {
             return Ok(code);
         }
-        event_loop(&mut ctx, asynchronous).await
-    }
-}
-
-/// `Ok(Some(code))` when the guest exited, `Ok(None)` when it returned
-/// (paused, waiting for events), an error for any other trap.
-fn exited(r: Result<(), RuntimeError>) -> Result<Option<u32>, Error> {
-    match r {
-        Ok(()) => Ok(None),
-        Err(e) => match ExitCode::from_runtime_error(e) {
-            Ok(ExitCode(code)) => Ok(Some(code)),
-            Err(e) => Err(Error::Trap(e)),
-        },
-    }
-}
-
-/// Writes argv and the environment as wasm_exec.js's `run` does: each
-/// string NUL-terminated and 8-aligned from 4096, then the pointer array
-/// (argv, 0, env, 0) as 64-bit words. Returns (argc, argv).
-fn write_args(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<(i32, i32), Error> {
-    let r = with_mem(ctx, |s, mem| {
-        let mut env: Vec<(&str, &str)> = Vec::new();
-        for kv in &s.host.environ {
-            let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
-            // A JS object: a later value for the same name replaces the earlier.
-            match env.iter_mut().find(|(n, _)| *n == k) {
-                Some(slot) => slot.1 = v,
-                None => env.push((k, v)),
-            }
-        }
-        // Object.keys(env).sort(): UTF-16 code unit order.
-        env.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-        let strings: Vec<String> = s
-            .host
-            .args
-            .iter()
-            .cloned()
-            .chain(env.iter().map(|(k, v)| format!("{k}={v}")))
-            .collect();
-        let mut size = 0usize;
-        for st in &strings {
-            size += (st.len() + 1).div_ceil(8) * 8;
-        }
-        size += (strings.len() + 2) * 8;
-        if size > (ARGS_END - ARGS_START) as usize - 8 {
-            return Ok(Err(Error::ArgsTooLong(size)));
-        }
-        let mut offset = ARGS_START;
-        let mut ptrs: Vec<u32> = Vec::with_capacity(strings.len() + 2);
-        for (i, st) in strings.iter().enumerate() {
-            if i == s.host.args.len() {
-                ptrs.push(0);
-            }
-            ptrs.push(offset);
-            mem.write(offset, st.as_bytes())?;
-            mem.write_u8(offset + st.len() as u32, 0)?;
-            offset += ((st.len() + 1).div_ceil(8) * 8) as u32;
-        }
-        if s.host.args.len() == strings.len() {
-            ptrs.push(0);
-        }
-        ptrs.push(0);
-        let argv = offset;
-        for p in ptrs {
-            mem.write_u64(offset, u64::from(p))?;
-            offset += 8;
-        }
-        Ok(Ok((s.host.args.len() as i32, argv as i32)))
-    });
-    match r {
-        Ok(r) => r,
-        Err(t) => Err(Error::Trap(t.into())),
-    }
-}
-
-/// What the event loop does next.
-enum Step {
-    Callback(Value, Vec<Value>),
-    Timer(i32, u64),
-    Deadlock,
-    Stuck,
-}
-
-/// The event loop after `run` returned: node's, reduced to what Go uses.
-/// With `asynchronous`, waiting for a timer awaits a timer future instead
-/// of sleeping the thread (a clock whose sleep does not block is still
-/// called).
-async fn event_loop(ctx: &mut FunctionEnvMut<'_, GoJs>, asynchronous: bool) -> Result<u32, Error> {
-    let mut deadlock_sent = false;
-    loop {
-        let step = {
-            let s = ctx.data_mut();
-            if s.world.heap.wants_gc() {
-                s.world.collect()?;
-            }
-            if let Some((f, args)) = s.world.queue.pop_front() {
-                Step::Callback(f, args)
-            } else if let Some((&id, &at)) = s.world.timers.iter().min_by_key(|(id, at)| (**at, **id)) {
-                Step::Timer(id, at)
-            } else if !deadlock_sent {
-                Step::Deadlock
-            } else {
-                Step::Stuck
-            }
-        };
-        let r = match step {
-            Step::Callback(f, args) => match call(ctx, &f, Value::Undefined, args) {
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(thrown)) => return Err(Error::Uncaught(ctx.data().world.describe(&thrown))),
-                Err(e) => Err(e),
-            },
-            Step::Timer(id, at) => {
-                let sleeper = ctx.data().host.nanosleep.clone();
-                let now = ctx.data().host.nanotime.nanotime();
-                if at > now {
-                    if asynchronous && sleeper.blocks() {
-                        imports::asyncify::sleep(at - now).await;
-                    } else {
-                        sleeper.nanosleep(at - now);
-                    }
-                }
-                let r = resume(ctx);
-                // Go clears the timeout it was woken for; JS timers are
-                // one-shot, so one that Go left behind is dropped, not
-                // fired again (wasm_exec.js would retry forever).
-                ctx.data_mut().world.timers.remove(&id);
-                r
-            }
-            Step::Deadlock => {
-                deadlock_sent = true;
-                let s = ctx.data_mut();
-                let ev = s.world.object(&[("id", Value::Number(0.0))])?;
-                s.world.set_pending_event(Value::Object(ev));
-                resume(ctx)
-            }
-            Step::Stuck => return Err(Error::Deadlock),
-        };
-        if let Some(code) = exited(r)? {
-            return Ok(code);
-        }
+        start::event_loop(&mut ctx, asynchronous).await
     }
 }
 
