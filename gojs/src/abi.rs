@@ -3,7 +3,7 @@
 //!
 //! Every function has type `(i32 sp) -> ()`: Go passes its stack pointer,
 //! and the arguments and results live in the frame above it, declared
-//! here once per function from its Go signature ([`frames!`], read and
+//! here once per function from its Go signature (`frames!`, read and
 //! written through [`Stack`]). A function that may run Go code before
 //! writing its results (`valueCall`, `valueInvoke`, `valueNew`) re-reads
 //! `sp` from the guest's `getsp` export afterwards: Go may have moved its

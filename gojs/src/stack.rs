@@ -13,7 +13,7 @@
 //! `lib/wasm` since); wazero's `internal/gojs/goos.Stack` reads the same
 //! frames.
 //!
-//! A frame is declared once per function with [`frames!`], from its Go
+//! A frame is declared once per function with `frames!`, from its Go
 //! signature; [`Stack`] reads and writes a slot by its type. Every access
 //! is bounds-checked against guest memory in 64-bit arithmetic, so a
 //! hostile `sp` or header is [`Trap::Memory`], never a host panic.

@@ -7,6 +7,7 @@
 //! functions do is dispatched in `dispatch.rs`; this file knows natives
 //! only by identity ([`Native`]).
 
+// Re-exported: node's fs (fs.rs) names the `fs.Stats` predicates here.
 pub use crate::natives::Native;
 use crate::refs::Refs;
 use crate::value::{number_to_string, to_number, to_uint8, Func, Heap, HeapFull, Kind, ObjId, Value};
