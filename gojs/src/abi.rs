@@ -1,18 +1,19 @@
 //! The imported functions, as wasm_exec.js defines them under
 //! `importObject.go` (Go <= 1.20) / `importObject.gojs` (Go >= 1.21).
 //!
-//! Every function has type `(i32 sp) -> ()`: Go passes its stack pointer
-//! and the arguments and results live at `sp + 8` onwards, laid out as
-//! the Go signature in each doc comment (int64 and pointers 8 bytes,
-//! slices and strings as (ptr, len) pairs, refs as NaN-boxed f64). A
-//! function that may run Go code before writing its results (`valueCall`,
-//! `valueInvoke`, `valueNew`) re-reads `sp` from the guest's `getsp`
-//! export afterwards: Go may have moved its stack meanwhile.
+//! Every function has type `(i32 sp) -> ()`: Go passes its stack pointer,
+//! and the arguments and results live in the frame above it, declared
+//! here once per function from its Go signature (`frames!`, read and
+//! written through [`Stack`]). A function that may run Go code before
+//! writing its results (`valueCall`, `valueInvoke`, `valueNew`) re-reads
+//! `sp` from the guest's `getsp` export afterwards: Go may have moved its
+//! stack meanwhile.
 
-use crate::value::{Value, NAN_HEAD};
-use crate::world::{self, JsResult};
-use crate::{call, with_mem, Abi, GoJs, Trap};
-use imports::GuestMemory;
+use crate::dispatch::{call, no_method};
+use crate::stack::{frames, refreshed_sp, with_stack, Bool, Bytes, Int64, Ref, Slot, Stack};
+use crate::value::{HeapFull, Value};
+use crate::world::JsResult;
+use crate::{builtins, Abi, GoJs, Trap};
 use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 type Ctx<'a> = FunctionEnvMut<'a, GoJs>;
@@ -59,79 +60,57 @@ pub(crate) fn exports(store: &mut impl AsStoreMut, env: &FunctionEnv<GoJs>) -> E
     e
 }
 
-/// `getInt64`: a little-endian int64.
-fn get_i64(mem: &GuestMemory<'_>, addr: u32) -> Result<i64, Trap> {
-    Ok(mem.read_u64(addr)? as i64)
+frames! {
+    /// `func wasmExit(code int32)`.
+    WASM_EXIT: WasmExit(code: Int32) -> ();
+    /// `func wasmWrite(fd uintptr, p unsafe.Pointer, n int32)`.
+    WASM_WRITE: WasmWrite(fd: Int64, p: Pointer, n: Int32) -> ();
+    /// `func nanotime1() int64`.
+    NANOTIME1: Nanotime1() -> (now: Int64);
+    /// `func walltime() (sec int64, nsec int32)`.
+    WALLTIME: Walltime() -> (sec: Int64, nsec: Int32);
+    /// `func scheduleTimeoutEvent(delay int64) int32`.
+    SCHEDULE_TIMEOUT_EVENT: ScheduleTimeoutEvent(delay: Int64) -> (id: Int32);
+    /// `func clearTimeoutEvent(id int32)`.
+    CLEAR_TIMEOUT_EVENT: ClearTimeoutEvent(id: Int32) -> ();
+    /// `func getRandomData(r []byte)`.
+    GET_RANDOM_DATA: GetRandomData(r: Bytes) -> ();
+    /// `func finalizeRef(v ref)`.
+    FINALIZE_REF: FinalizeRef(v: Ref) -> ();
+    /// `func stringVal(value string) ref`.
+    STRING_VAL: StringVal(value: Str) -> (result: Ref);
+    /// `func valueGet(v ref, p string) ref`.
+    VALUE_GET: ValueGet(v: Ref, p: Str) -> (result: Ref);
+    /// `func valueSet(v ref, p string, x ref)`; also `valueDelete(v ref,
+    /// p string)`, which has no `x`.
+    VALUE_SET: ValueSet(v: Ref, p: Str, x: Ref) -> ();
+    /// `func valueIndex(v ref, i int) ref`.
+    VALUE_INDEX: ValueIndex(v: Ref, i: Int64) -> (result: Ref);
+    /// `func valueSetIndex(v ref, i int, x ref)`.
+    VALUE_SET_INDEX: ValueSetIndex(v: Ref, i: Int64, x: Ref) -> ();
+    /// `func valueCall(v ref, m string, args []ref) (ref, bool)`.
+    VALUE_CALL: ValueCall(v: Ref, m: Str, args: RefSlice) -> (result: Ref, ok: Bool);
+    /// `func valueInvoke(v ref, args []ref) (ref, bool)`; `valueNew` has
+    /// the same signature.
+    VALUE_INVOKE: ValueInvoke(v: Ref, args: RefSlice) -> (result: Ref, ok: Bool);
+    /// `func valueLength(v ref) int`.
+    VALUE_LENGTH: ValueLength(v: Ref) -> (length: Int64);
+    /// `func valuePrepareString(v ref) (ref, int)`.
+    VALUE_PREPARE_STRING: ValuePrepareString(v: Ref) -> (bytes: Ref, length: Int64);
+    /// `func valueLoadString(v ref, b []byte)`.
+    VALUE_LOAD_STRING: ValueLoadString(v: Ref, b: Bytes) -> ();
+    /// `func valueInstanceOf(v ref, t ref) bool`.
+    VALUE_INSTANCE_OF: ValueInstanceOf(v: Ref, t: Ref) -> (result: Bool);
+    /// `func copyBytesToGo(dst []byte, src ref) (int, bool)`.
+    COPY_BYTES_TO_GO: CopyBytesToGo(dst: Bytes, src: Ref) -> (n: Int64, ok: Bool);
+    /// `func copyBytesToJS(dst ref, src []byte) (int, bool)`.
+    COPY_BYTES_TO_JS: CopyBytesToJs(dst: Ref, src: Bytes) -> (n: Int64, ok: Bool);
 }
 
-/// `setInt64`.
-fn set_i64(mem: &mut GuestMemory<'_>, addr: u32, v: i64) -> Result<(), Trap> {
-    Ok(mem.write_u64(addr, v as u64)?)
-}
-
-/// `sp + off`, checked.
-fn at(sp: u32, off: u32) -> Result<u32, Trap> {
-    sp.checked_add(off).ok_or(Trap::Memory(imports::Errno::Fault))
-}
-
-/// A Go slice or string header at `addr`: (pointer, length), both in
-/// bounds of guest memory.
-fn load_slice(mem: &GuestMemory<'_>, addr: u32) -> Result<(u32, u32), Trap> {
-    let fault = Trap::Memory(imports::Errno::Fault);
-    let ptr = u32::try_from(get_i64(mem, addr)?).map_err(|_| Trap::Memory(imports::Errno::Fault))?;
-    let len = u32::try_from(get_i64(mem, at(addr, 8)?)?).map_err(|_| fault)?;
-    mem.slice(ptr, len)?;
-    Ok((ptr, len))
-}
-
-/// `loadString`: decoded as TextDecoder does (invalid UTF-8 becomes U+FFFD).
-fn load_string(mem: &GuestMemory<'_>, addr: u32) -> Result<String, Trap> {
-    let (ptr, len) = load_slice(mem, addr)?;
-    Ok(String::from_utf8_lossy(mem.slice(ptr, len)?).into_owned())
-}
-
-/// `loadValue`: 0 is `undefined`, any other non-NaN is a number, a NaN's
-/// low 32 bits are an id.
-fn load_value(s: &GoJs, mem: &GuestMemory<'_>, addr: u32) -> Result<Value, Trap> {
-    let f = mem.read_f64(addr)?;
-    if f == 0.0 {
-        return Ok(Value::Undefined);
-    }
-    if !f.is_nan() {
-        return Ok(Value::Number(f));
-    }
-    Ok(s.world.refs.get(mem.read_u32(addr)?))
-}
-
-/// `loadSliceOfValues`.
-fn load_values(s: &GoJs, mem: &GuestMemory<'_>, addr: u32) -> Result<Vec<Value>, Trap> {
-    let (ptr, len) = load_slice(mem, addr)?;
-    // The slice header only promises `len` bytes; the refs take 8 each.
-    mem.slice(ptr, len.checked_mul(8).ok_or(Trap::Memory(imports::Errno::Fault))?)?;
-    (0..len).map(|i| load_value(s, mem, ptr + i * 8)).collect()
-}
-
-/// `storeValue`: numbers inline, everything else by id with Go's count of
-/// references incremented.
-fn store_value(s: &mut GoJs, mem: &mut GuestMemory<'_>, addr: u32, v: &Value) -> Result<(), Trap> {
-    mem.slice(addr, 8)?;
-    match v {
-        Value::Number(n) if *n != 0.0 => {
-            if n.is_nan() {
-                mem.write_u32(at(addr, 4)?, NAN_HEAD)?;
-                mem.write_u32(addr, 0)?;
-            } else {
-                mem.write_f64(addr, *n)?;
-            }
-        }
-        Value::Undefined => mem.write_f64(addr, 0.0)?,
-        v => {
-            let (id, flag) = s.world.refs.id_for(v, &s.world.heap)?;
-            mem.write_u32(at(addr, 4)?, NAN_HEAD | flag)?;
-            mem.write_u32(addr, id)?;
-        }
-    }
-    Ok(())
+/// Runs a host function's body on its frame; its traps become the
+/// guest's.
+fn host(ctx: &mut Ctx<'_>, sp: u32, f: impl FnOnce(&mut GoJs, &mut Stack<'_, '_>) -> Result<(), Trap>) -> HostResult {
+    Ok(with_stack(ctx, sp, f)?)
 }
 
 /// Collects the JS heap if it grew enough. Only at the start of a host
@@ -143,364 +122,315 @@ fn safe_point(s: &mut GoJs) -> Result<(), Trap> {
     Ok(())
 }
 
-/// `sp`, re-read from `getsp` if the guest ran since `before`.
-fn current_sp(ctx: &mut Ctx<'_>, sp: u32, before: u64) -> Result<u32, RuntimeError> {
-    if ctx.data().reentries == before {
-        return Ok(sp);
-    }
-    let guest = ctx.data().guest.clone().ok_or(Trap::NotBound)?;
-    Ok(guest.getsp.call(ctx)? as u32)
+/// `true`, or the trap of a `Reflect` operation on a non-object.
+fn reflected(ok: bool, import: &'static str) -> Result<(), Trap> {
+    ok.then_some(()).ok_or(Trap::NotObject(import))
 }
 
-/// `func wasmExit(code int32)`: ends the program with `code`.
-fn wasm_exit(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    let code = with_mem(&mut ctx, |_, mem| Ok(mem.read_u32(at(sp as u32, 8)?)?))?;
+/// Ends the program with `code`.
+fn wasm_exit(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let code = with_stack(&mut ctx, sp, |_, st| st.uint32(WASM_EXIT.code))?;
     Err(ctx.data().host.exit(code))
 }
 
-/// `func wasmWrite(fd uintptr, p unsafe.Pointer, n int32)`:
 /// `fs.writeSync(fd, p[:n])`, used by the runtime's own prints (panics,
 /// `println`). A failed write is dropped: there is nowhere to report it.
-fn wasm_write(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    let sp = sp as u32;
-    with_mem(&mut ctx, |s, mem| {
-        let fd = get_i64(mem, at(sp, 8)?)?;
-        let p = get_i64(mem, at(sp, 16)?)?;
-        let n = mem.read_u32(at(sp, 24)?)?;
-        let fault = || Trap::Memory(imports::Errno::Fault);
-        let bytes = mem.slice(u32::try_from(p).map_err(|_| fault())?, n)?;
+fn wasm_write(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = WASM_WRITE;
+    host(&mut ctx, sp, |s, st| {
+        let (fd, p, n) = (st.int64(f.fd)?, st.pointer(f.p)?, st.uint32(f.n)?);
+        let bytes = st.memory().slice(p, n)?;
         if let Ok(fd) = u32::try_from(fd) {
             let _ = crate::fs::write_all(&mut s.host, fd, bytes);
         }
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
 /// `func resetMemoryDataView()`: nothing to do, every call takes a fresh
 /// view of memory.
-fn reset_memory_data_view(_ctx: Ctx<'_>, _sp: i32) -> HostResult {
+fn reset_memory_data_view(_ctx: Ctx<'_>, _sp: u32) -> HostResult {
     Ok(())
 }
 
-/// `func nanotime1() int64`: the host's monotonic clock, in ns.
-fn nanotime1(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let now = s.host.nanotime.nanotime();
-        set_i64(mem, at(sp as u32, 8)?, now as i64)
-    })?;
-    Ok(())
+/// The host's monotonic clock, in ns.
+fn nanotime1(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    host(&mut ctx, sp, |s, st| {
+        st.set_int64(NANOTIME1.now, s.host.nanotime.nanotime() as i64)
+    })
 }
 
-/// `func walltime() (sec int64, nsec int32)` (also `walltime1` of older
-/// Go): the host's wall clock.
-fn walltime(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
+/// The host's wall clock (also `walltime1` of older Go).
+fn walltime(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    host(&mut ctx, sp, |s, st| {
         let ns = s.host.walltime.walltime();
-        set_i64(mem, at(sp as u32, 8)?, (ns / 1_000_000_000) as i64)?;
-        Ok(mem.write_u32(at(sp as u32, 16)?, (ns % 1_000_000_000) as u32)?)
-    })?;
-    Ok(())
+        st.set_int64(WALLTIME.sec, (ns / 1_000_000_000) as i64)?;
+        st.set_int32(WALLTIME.nsec, (ns % 1_000_000_000) as i32)
+    })
 }
 
-/// `func scheduleTimeoutEvent(delay int64) int32`: a timeout `delay` ms
-/// from now (plus 1 ms under the `go` ABI, as its wasm_exec.js adds);
-/// returns its id. The event loop resumes Go when it is due.
-fn schedule_timeout_event(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let delay = get_i64(mem, at(sp, 8)?)?.max(0) as u64;
+/// A timeout `delay` ms from now (plus 1 ms under the `go` ABI, as its
+/// wasm_exec.js adds); returns its id. The event loop resumes Go when it
+/// is due.
+fn schedule_timeout_event(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = SCHEDULE_TIMEOUT_EVENT;
+    host(&mut ctx, sp, |s, st| {
+        let delay = st.int64(f.delay)?.max(0) as u64;
         let extra = if s.abi == Abi::Go { 1 } else { 0 };
-        let at_ns = s
-            .host
-            .nanotime
-            .nanotime()
-            .saturating_add(delay.saturating_add(extra).saturating_mul(1_000_000));
+        let ms = delay.saturating_add(extra).saturating_mul(1_000_000);
+        let at_ns = s.host.nanotime.nanotime().saturating_add(ms);
         let w = &mut s.world;
         if w.timers.len() >= MAX_TIMERS {
-            return Err(Trap::Heap(crate::value::HeapFull("too many pending timeouts")));
+            return Err(Trap::Heap(HeapFull("too many pending timeouts")));
         }
         w.last_timer = w.last_timer.checked_add(1).unwrap_or(1);
         w.timers.insert(w.last_timer, at_ns);
-        Ok(mem.write_u32(at(sp, 16)?, w.last_timer as u32)?)
-    })?;
-    Ok(())
+        st.set_int32(f.id, w.last_timer)
+    })
 }
 
-/// `func clearTimeoutEvent(id int32)`.
-fn clear_timeout_event(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let id = mem.read_u32(at(sp as u32, 8)?)? as i32;
-        s.world.timers.remove(&id);
+/// Drops a pending timeout.
+fn clear_timeout_event(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    host(&mut ctx, sp, |s, st| {
+        s.world.timers.remove(&st.int32(CLEAR_TIMEOUT_EVENT.id)?);
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
-/// `func getRandomData(r []byte)`: fills `r` from the host's random
-/// source (wasm_exec.js: `crypto.getRandomValues`).
-fn get_random_data(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let (ptr, len) = load_slice(mem, at(sp as u32, 8)?)?;
-        s.host.random.fill_bytes(mem.slice_mut(ptr, len)?);
+/// Fills `r` from the host's random source (wasm_exec.js:
+/// `crypto.getRandomValues`).
+fn get_random_data(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    host(&mut ctx, sp, |s, st| {
+        s.host.random.fill_bytes(st.bytes_mut(GET_RANDOM_DATA.r)?);
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
-/// `func finalizeRef(v ref)`: Go dropped a reference.
-fn finalize_ref(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let id = mem.read_u32(at(sp as u32, 8)?)?;
-        s.world.refs.finalize(id);
+/// Go dropped a reference.
+fn finalize_ref(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    host(&mut ctx, sp, |s, st| {
+        s.world.refs.finalize(st.ref_id(FINALIZE_REF.v)?);
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
-/// `func stringVal(value string) ref`.
-fn string_val(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
+/// A JS string holding `value`.
+fn string_val(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    host(&mut ctx, sp, |s, st| {
         safe_point(s)?;
-        let sp = sp as u32;
-        let v = load_string(mem, at(sp, 8)?)?;
+        let v = st.string(STRING_VAL.value)?;
         s.world.heap.note_bytes(v.len())?;
-        store_value(s, mem, at(sp, 24)?, &Value::str(&v))
-    })?;
-    Ok(())
+        st.set_value(s, STRING_VAL.result, &Value::str(&v))
+    })
 }
 
-/// `func valueGet(v ref, p string) ref`. `v` not an object: the TypeError
-/// escapes wasm_exec.js, here a trap (Go checks the type first).
-fn value_get(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let p = load_string(mem, at(sp, 16)?)?;
+/// `Reflect.get(v, p)`. `v` not an object: the TypeError escapes
+/// wasm_exec.js, here a trap (Go checks the type first).
+fn value_get(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_GET;
+    host(&mut ctx, sp, |s, st| {
+        let (v, p) = (st.value(s, f.v)?, st.string(f.p)?);
         let r = s.world.get(&v, &p).ok_or(Trap::NotObject("syscall/js.valueGet"))?;
-        store_value(s, mem, at(sp, 32)?, &r)
-    })?;
-    Ok(())
+        st.set_value(s, f.result, &r)
+    })
 }
 
-/// `func valueSet(v ref, p string, x ref)`.
-fn value_set(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let p = load_string(mem, at(sp, 16)?)?;
-        let x = load_value(s, mem, at(sp, 32)?)?;
-        if !s.world.set(&v, &p, x) {
-            return Err(Trap::NotObject("syscall/js.valueSet"));
-        }
-        Ok(())
-    })?;
-    Ok(())
+/// `Reflect.set(v, p, x)`.
+fn value_set(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_SET;
+    host(&mut ctx, sp, |s, st| {
+        let (v, p, x) = (st.value(s, f.v)?, st.string(f.p)?, st.value(s, f.x)?);
+        reflected(s.world.set(&v, &p, x), "syscall/js.valueSet")
+    })
 }
 
-/// `func valueDelete(v ref, p string)`.
-fn value_delete(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let p = load_string(mem, at(sp, 16)?)?;
-        if !s.world.delete(&v, &p) {
-            return Err(Trap::NotObject("syscall/js.valueDelete"));
-        }
-        Ok(())
-    })?;
-    Ok(())
+/// `Reflect.deleteProperty(v, p)`.
+fn value_delete(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_SET;
+    host(&mut ctx, sp, |s, st| {
+        let (v, p) = (st.value(s, f.v)?, st.string(f.p)?);
+        reflected(s.world.delete(&v, &p), "syscall/js.valueDelete")
+    })
 }
 
-/// `func valueIndex(v ref, i int) ref`.
-fn value_index(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let i = get_i64(mem, at(sp, 16)?)?;
-        let r = s
-            .world
-            .get(&v, &i.to_string())
-            .ok_or(Trap::NotObject("syscall/js.valueIndex"))?;
-        store_value(s, mem, at(sp, 24)?, &r)
-    })?;
-    Ok(())
+/// `Reflect.get(v, i)`.
+fn value_index(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_INDEX;
+    host(&mut ctx, sp, |s, st| {
+        let (v, i) = (st.value(s, f.v)?, st.int64(f.i)?);
+        let r = s.world.get(&v, &i.to_string());
+        st.set_value(s, f.result, &r.ok_or(Trap::NotObject("syscall/js.valueIndex"))?)
+    })
 }
 
-/// `func valueSetIndex(v ref, i int, x ref)`.
-fn value_set_index(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let i = get_i64(mem, at(sp, 16)?)?;
-        let x = load_value(s, mem, at(sp, 24)?)?;
+/// `Reflect.set(v, i, x)`.
+fn value_set_index(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_SET_INDEX;
+    host(&mut ctx, sp, |s, st| {
+        let (v, i, x) = (st.value(s, f.v)?, st.int64(f.i)?, st.value(s, f.x)?);
         let ok = match u64::try_from(i) {
             Ok(i) => s.world.set_index(&v, i, x),
             Err(_) => s.world.set(&v, &i.to_string(), x),
         };
-        if !ok {
-            return Err(Trap::NotObject("syscall/js.valueSetIndex"));
-        }
-        Ok(())
-    })?;
-    Ok(())
+        reflected(ok, "syscall/js.valueSetIndex")
+    })
 }
 
-/// Stores a call's outcome: the result (or what was thrown) at `sp + res`
-/// and 1 (or 0) at `sp + ok`, after re-reading `sp`.
-fn finish_call(ctx: &mut Ctx<'_>, sp: u32, before: u64, res: u32, ok: u32, outcome: JsResult) -> HostResult {
-    let sp = current_sp(ctx, sp, before)?;
-    with_mem(ctx, |s, mem| {
-        let (v, flag) = match &outcome {
-            Ok(v) => (v, 1),
-            Err(v) => (v, 0),
+/// Stores a call's outcome after re-reading `sp`: the result (or what was
+/// thrown) in `result`, and whether it returned in `ok`.
+fn finish_call(
+    ctx: &mut Ctx<'_>,
+    sp: u32,
+    before: u64,
+    result: Slot<Ref>,
+    ok: Slot<Bool>,
+    outcome: JsResult,
+) -> HostResult {
+    let sp = refreshed_sp(ctx, sp, before)?;
+    host(ctx, sp, |s, st| {
+        let (v, returned) = match &outcome {
+            Ok(v) => (v, true),
+            Err(v) => (v, false),
         };
-        store_value(s, mem, at(sp, res)?, v)?;
-        Ok(mem.write_u8(at(sp, ok)?, flag)?)
-    })?;
-    Ok(())
+        st.set_value(s, result, v)?;
+        st.set_bool(ok, returned)
+    })
 }
 
-/// `func valueCall(v ref, m string, args []ref) (ref, bool)`: calls
-/// method `m` of `v`; a throw is caught and returned with `false`.
-fn value_call(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    let sp = sp as u32;
-    let (v, method, args) = with_mem(&mut ctx, |s, mem| {
+/// Calls method `m` of `v`; a throw is caught and returned with `false`.
+fn value_call(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_CALL;
+    let (v, method, args) = with_stack(&mut ctx, sp, |s, st| {
         safe_point(s)?;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let name = load_string(mem, at(sp, 16)?)?;
-        let args = load_values(s, mem, at(sp, 32)?)?;
+        let (v, name, args) = (st.value(s, f.v)?, st.string(f.m)?, st.values(s, f.args)?);
         Ok((v.clone(), s.world.get(&v, &name).ok_or(name), args))
     })?;
     let before = ctx.data().reentries;
     let outcome = match method {
-        Ok(f) => call(&mut ctx, &f, v, args)?,
-        Err(name) => {
-            let s = ctx.data_mut();
-            let msg = format!("Cannot read properties of {} (reading '{name}')", s.world.describe(&v));
-            Err(s.world.error("TypeError", &msg, None).map_err(Trap::from)?)
-        }
+        Ok(m) => call(&mut ctx, &m, v, args)?,
+        Err(name) => no_method(ctx.data_mut(), &v, &name)?,
     };
-    finish_call(&mut ctx, sp, before, 56, 64, outcome)
+    finish_call(&mut ctx, sp, before, f.result, f.ok, outcome)
 }
 
-/// `func valueInvoke(v ref, args []ref) (ref, bool)`: calls `v` itself.
-fn value_invoke(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    let sp = sp as u32;
-    let (f, args) = with_mem(&mut ctx, |s, mem| {
+/// The callee and arguments of `valueInvoke` and `valueNew`, then the
+/// call `f` makes of them, then its outcome stored.
+fn invoke(
+    ctx: &mut Ctx<'_>,
+    sp: u32,
+    f: impl FnOnce(&mut Ctx<'_>, Value, Vec<Value>) -> Result<JsResult, RuntimeError>,
+) -> HostResult {
+    let frame = VALUE_INVOKE;
+    let (callee, args) = with_stack(ctx, sp, |s, st| {
         safe_point(s)?;
-        Ok((load_value(s, mem, at(sp, 8)?)?, load_values(s, mem, at(sp, 16)?)?))
+        Ok((st.value(s, frame.v)?, st.values(s, frame.args)?))
     })?;
     let before = ctx.data().reentries;
-    let outcome = call(&mut ctx, &f, Value::Undefined, args)?;
-    finish_call(&mut ctx, sp, before, 40, 48, outcome)
+    let outcome = f(ctx, callee, args)?;
+    finish_call(ctx, sp, before, frame.result, frame.ok, outcome)
 }
 
-/// `func valueNew(v ref, args []ref) (ref, bool)`: `new v(...args)`.
-fn value_new(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    let sp = sp as u32;
-    let (f, args) = with_mem(&mut ctx, |s, mem| {
+/// Calls `v` itself.
+fn value_invoke(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    invoke(&mut ctx, sp, |ctx, f, args| call(ctx, &f, Value::Undefined, args))
+}
+
+/// `new v(...args)`.
+fn value_new(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    invoke(&mut ctx, sp, |ctx, f, args| {
+        Ok(builtins::construct(ctx.data_mut(), &f, &args)?)
+    })
+}
+
+/// `parseInt(v.length)`; NaN stores 0, as `setInt64(NaN)` does.
+fn value_length(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    host(&mut ctx, sp, |s, st| {
+        let n = s.world.length(&st.value(s, VALUE_LENGTH.v)?);
+        st.set_int64(VALUE_LENGTH.length, if n.is_finite() { n as i64 } else { 0 })
+    })
+}
+
+/// `String(v)` encoded as UTF-8 in a new Uint8Array, and its length.
+fn value_prepare_string(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_PREPARE_STRING;
+    host(&mut ctx, sp, |s, st| {
         safe_point(s)?;
-        Ok((load_value(s, mem, at(sp, 8)?)?, load_values(s, mem, at(sp, 16)?)?))
-    })?;
-    let before = ctx.data().reentries;
-    let outcome = world::construct(ctx.data_mut(), &f, &args)?;
-    finish_call(&mut ctx, sp, before, 40, 48, outcome)
-}
-
-/// `func valueLength(v ref) int`: `parseInt(v.length)`; NaN stores 0, as
-/// `setInt64(NaN)` does.
-fn value_length(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let n = s.world.length(&v);
-        let n = if n.is_finite() { n as i64 } else { 0 };
-        set_i64(mem, at(sp, 16)?, n)
-    })?;
-    Ok(())
-}
-
-/// `func valuePrepareString(v ref) (ref, int)`: `String(v)` encoded as
-/// UTF-8 in a new Uint8Array, and its length.
-fn value_prepare_string(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        safe_point(s)?;
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let bytes = match &v {
-            Value::String(st) => st.as_bytes().to_vec(),
-            v => s.world.to_js_string(v).into_bytes(),
+        let bytes = match st.value(s, f.v)? {
+            Value::String(text) => text.as_bytes().to_vec(),
+            v => s.world.to_js_string(&v).into_bytes(),
         };
         let len = bytes.len() as i64;
         let arr = s.world.new_bytes(bytes)?;
-        store_value(s, mem, at(sp, 16)?, &arr)?;
-        set_i64(mem, at(sp, 24)?, len)
-    })?;
-    Ok(())
+        st.set_value(s, f.bytes, &arr)?;
+        st.set_int64(f.length, len)
+    })
 }
 
-/// `func valueLoadString(v ref, b []byte)`: copies the prepared bytes.
-fn value_load_string(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let (ptr, len) = load_slice(mem, at(sp, 16)?)?;
+/// Copies the prepared bytes of `v` into `b`.
+fn value_load_string(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_LOAD_STRING;
+    host(&mut ctx, sp, |s, st| {
+        let v = st.value(s, f.v)?;
+        let dst = st.bytes_mut(f.b)?;
         if let Some(src) = s.world.bytes(&v) {
-            let n = src.len().min(len as usize);
-            mem.slice_mut(ptr, n as u32)?.copy_from_slice(&src[..n]);
+            copy_prefix(dst, src);
         }
         Ok(())
-    })?;
-    Ok(())
+    })
 }
 
-/// `func valueInstanceOf(v ref, t ref) bool`.
-fn value_instance_of(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let v = load_value(s, mem, at(sp, 8)?)?;
-        let t = load_value(s, mem, at(sp, 16)?)?;
-        Ok(mem.write_u8(at(sp, 24)?, u8::from(s.world.instance_of(&v, &t)))?)
-    })?;
-    Ok(())
+/// `v instanceof t`.
+fn value_instance_of(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = VALUE_INSTANCE_OF;
+    host(&mut ctx, sp, |s, st| {
+        let (v, t) = (st.value(s, f.v)?, st.value(s, f.t)?);
+        st.set_bool(f.result, s.world.instance_of(&v, &t))
+    })
 }
 
-/// `func copyBytesToGo(dst []byte, src ref) (int, bool)`: `false` unless
-/// `src` is a Uint8Array.
-fn copy_bytes_to_go(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let (ptr, len) = load_slice(mem, at(sp, 8)?)?;
-        let src = load_value(s, mem, at(sp, 32)?)?;
-        let Some(b) = s.world.bytes(&src) else {
-            return Ok(mem.write_u8(at(sp, 48)?, 0)?);
+/// Copies as much of `src` as fits into `dst`; returns the count.
+fn copy_prefix(dst: &mut [u8], src: &[u8]) -> usize {
+    let n = dst.len().min(src.len());
+    dst[..n].copy_from_slice(&src[..n]);
+    n
+}
+
+/// Copies a Uint8Array into `dst`: `false` unless `src` is one.
+fn copy_bytes_to_go(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = COPY_BYTES_TO_GO;
+    copy_bytes(&mut ctx, sp, (f.dst, f.src), (f.n, f.ok), true)
+}
+
+/// Copies `src` into a Uint8Array: `false` unless `dst` is one.
+fn copy_bytes_to_js(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
+    let f = COPY_BYTES_TO_JS;
+    copy_bytes(&mut ctx, sp, (f.src, f.dst), (f.n, f.ok), false)
+}
+
+/// `copyBytesToGo` (`to_go`) and `copyBytesToJS`: copies between the Go
+/// slice and the Uint8Array of `args` as much as fits, and stores the
+/// count and `true` in `results`; only `false` when the JS value is not a
+/// Uint8Array (wasm_exec.js leaves the count unwritten then).
+fn copy_bytes(
+    ctx: &mut Ctx<'_>,
+    sp: u32,
+    (slice, array): (Slot<Bytes>, Slot<Ref>),
+    (n, ok): (Slot<Int64>, Slot<Bool>),
+    to_go: bool,
+) -> HostResult {
+    host(ctx, sp, |s, st| {
+        let array = st.value(s, array)?;
+        let go = st.bytes_mut(slice)?;
+        let count = match s.world.bytes_mut(&array) {
+            Some(js) if to_go => Some(copy_prefix(go, js)),
+            Some(js) => Some(copy_prefix(js, go)),
+            None => None,
         };
-        let n = b.len().min(len as usize);
-        mem.slice_mut(ptr, n as u32)?.copy_from_slice(&b[..n]);
-        set_i64(mem, at(sp, 40)?, n as i64)?;
-        Ok(mem.write_u8(at(sp, 48)?, 1)?)
-    })?;
-    Ok(())
-}
-
-/// `func copyBytesToJS(dst ref, src []byte) (int, bool)`: `false` unless
-/// `dst` is a Uint8Array.
-fn copy_bytes_to_js(mut ctx: Ctx<'_>, sp: i32) -> HostResult {
-    with_mem(&mut ctx, |s, mem| {
-        let sp = sp as u32;
-        let dst = load_value(s, mem, at(sp, 8)?)?;
-        let (ptr, len) = load_slice(mem, at(sp, 16)?)?;
-        let src = mem.slice(ptr, len)?;
-        let Some(b) = s.world.bytes_mut(&dst) else {
-            return Ok(mem.write_u8(at(sp, 48)?, 0)?);
-        };
-        let n = b.len().min(src.len());
-        b[..n].copy_from_slice(&src[..n]);
-        set_i64(mem, at(sp, 40)?, n as i64)?;
-        Ok(mem.write_u8(at(sp, 48)?, 1)?)
-    })?;
-    Ok(())
+        if let Some(count) = count {
+            st.set_int64(n, count as i64)?;
+        }
+        st.set_bool(ok, count.is_some())
+    })
 }
 
 /// `debug(value)` (module `go` only): `console.log(value)`, to stdout.

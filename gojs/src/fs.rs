@@ -13,6 +13,7 @@
 //! one of the core's POSIX operations ([`imports::posix`]) and encodes
 //! the result. Open files live in the shared descriptor table.
 
+pub use crate::natives::Op;
 use crate::value::{HeapFull, Kind, Value};
 use crate::world::{self, JsResult};
 use crate::{GoJs, Trap};
@@ -23,55 +24,6 @@ use imports::posix::{self, dir, fd as fdops, mode as st, path as ops, Base, Link
 use imports::Errno;
 use std::io::{IoSlice, IoSliceMut};
 use std::sync::Arc;
-
-macro_rules! ops {
-    ($($variant:ident = $name:literal,)*) => {
-        /// A method of node's `fs` that Go's `syscall/fs_js.go` calls.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Op { $(
-            #[doc = concat!("`fs.", $name, "`.")]
-            $variant,
-        )* }
-
-        impl Op {
-            /// Every method.
-            pub const ALL: &'static [Op] = &[$(Op::$variant,)*];
-
-            /// The method's name.
-            pub fn name(self) -> &'static str {
-                match self { $(Op::$variant => $name,)* }
-            }
-        }
-    };
-}
-
-ops! {
-    Open = "open",
-    Close = "close",
-    Read = "read",
-    Write = "write",
-    WriteSync = "writeSync",
-    Fstat = "fstat",
-    Stat = "stat",
-    Lstat = "lstat",
-    Readdir = "readdir",
-    Mkdir = "mkdir",
-    Rmdir = "rmdir",
-    Rename = "rename",
-    Unlink = "unlink",
-    Utimes = "utimes",
-    Chmod = "chmod",
-    Fchmod = "fchmod",
-    Chown = "chown",
-    Fchown = "fchown",
-    Lchown = "lchown",
-    Truncate = "truncate",
-    Ftruncate = "ftruncate",
-    Readlink = "readlink",
-    Link = "link",
-    Symlink = "symlink",
-    Fsync = "fsync",
-}
 
 /// `S_IFMT`.
 pub const S_IFMT: i64 = st::S_IFMT as i64;

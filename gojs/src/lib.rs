@@ -4,14 +4,18 @@
 //!
 //! - Both ABIs: module `go` (Go <= 1.20, with `debug`) and `gojs`
 //!   (Go >= 1.21), chosen from the module's own imports. Every function has
-//!   type `(i32 sp) -> ()` and reads its arguments from Go's stack at `sp`
-//!   ([`abi`]).
-//! - The value model of wasm_exec.js: NaN-boxed references, the fixed ids,
-//!   reference counts and `finalizeRef` ([`value`]).
+//!   type `(i32 sp) -> ()` and reads its arguments from the named slots of
+//!   its frame on Go's stack ([`abi`] over [`stack`]), in guest memory
+//!   borrowed through the core.
+//! - The object model of wasm_exec.js: values and the heap ([`value`]),
+//!   NaN-boxed references with their fixed ids, reference counts and
+//!   `finalizeRef` ([`refs`]), and property semantics ([`world`]); the host
+//!   functions by identity ([`natives`]).
 //! - The globals Go's standard library uses: `Object`, `Array`,
 //!   `Uint8Array`, `Date`, `Error`, `crypto`, `process`, `path` and node's
 //!   callback-style `fs`, served by the host's mounts as one virtual root
-//!   ([`world`], [`fs`]).
+//!   ([`fs`]); a call of a JS function is dispatched to the one that
+//!   implements it, or re-enters Go for a Go function.
 //! - wasm_exec.js's event loop: `run(argc, argv)`, then fs callbacks and
 //!   timers delivered through `_pendingEvent` and `resume`, on the calling
 //!   thread, until the program exits; when nothing is left to wait for,
@@ -34,17 +38,22 @@
 #![warn(missing_docs)]
 
 pub mod abi;
+mod builtins;
+mod dispatch;
 pub mod fs;
+mod globals;
+pub mod natives;
+mod node;
+pub mod refs;
+pub mod stack;
+mod start;
 pub mod value;
 pub mod world;
 
-use imports::{AsHost, Errno, ExitCode, GuestMemory, Host, ModuleConfig};
+use imports::{AsHost, Errno, Host, ModuleConfig};
 use thiserror::Error;
-use value::{HeapFull, Kind, Value};
-use wasmer::{
-    AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, TypedFunction,
-    WasmSlice,
-};
+use value::HeapFull;
+use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, Imports, Instance, Module, RuntimeError, TypedFunction};
 use world::World;
 
 /// Which of Go's two js/wasm ABIs a module uses.
@@ -195,21 +204,6 @@ impl std::fmt::Debug for GoJs {
     }
 }
 
-/// Runs `f` with the guest state and its whole memory, borrowed once.
-pub(crate) fn with_mem<R>(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    f: impl FnOnce(&mut GoJs, &mut GuestMemory<'_>) -> Result<R, Trap>,
-) -> Result<R, Trap> {
-    let (data, store) = ctx.data_and_store_mut();
-    let memory = data.host.memory.clone().ok_or(Trap::NotBound)?;
-    let view = memory.view(&store);
-    let size = view.data_size();
-    let mut access = WasmSlice::<u8>::new(&view, 0, size)
-        .and_then(|s| s.access())
-        .map_err(|_| Trap::Memory(Errno::Fault))?;
-    f(data, &mut GuestMemory::new(access.as_mut()))
-}
-
 /// A Go guest's imports and the environment holding its state.
 #[derive(Clone)]
 pub struct GoImports {
@@ -346,223 +340,17 @@ impl GoImports {
         asynchronous: bool,
     ) -> Result<u32, Error> {
         self.bind(store, instance)?;
-        let run = instance
+        let run_fn = instance
             .exports
             .get_typed_function::<(i32, i32), ()>(&*store, "run")
             .map_err(|_| Error::MissingExport("function run: (i32, i32) -> ()"))?;
         let mut ctx = self.env.clone().into_mut(store);
-        // node starts in the directory it was started from; a guest starts
-        // in $PWD when that names a directory it can see, else at `/`.
-        let s = ctx.data_mut();
-        let pwd = s
-            .host
-            .environ
-            .iter()
-            .find_map(|kv| kv.strip_prefix("PWD="))
-            .map(str::to_owned);
-        if let Some(pwd) = pwd.filter(|p| p.starts_with('/')) {
-            let _ = fs::chdir(s, &pwd);
-        }
-        let (argc, argv) = write_args(&mut ctx)?;
-        if let Some(code) = exited(run.call(&mut ctx, argc, argv))? {
+        start::start_in_pwd(ctx.data_mut());
+        let (argc, argv) = start::write_args(&mut ctx)?;
+        if let Some(code) = start::exited(run_fn.call(&mut ctx, argc, argv))? {
             return Ok(code);
         }
-        event_loop(&mut ctx, asynchronous).await
-    }
-}
-
-/// `Ok(Some(code))` when the guest exited, `Ok(None)` when it returned
-/// (paused, waiting for events), an error for any other trap.
-fn exited(r: Result<(), RuntimeError>) -> Result<Option<u32>, Error> {
-    match r {
-        Ok(()) => Ok(None),
-        Err(e) => match ExitCode::from_runtime_error(e) {
-            Ok(ExitCode(code)) => Ok(Some(code)),
-            Err(e) => Err(Error::Trap(e)),
-        },
-    }
-}
-
-/// Writes argv and the environment as wasm_exec.js's `run` does: each
-/// string NUL-terminated and 8-aligned from 4096, then the pointer array
-/// (argv, 0, env, 0) as 64-bit words. Returns (argc, argv).
-fn write_args(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<(i32, i32), Error> {
-    let r = with_mem(ctx, |s, mem| {
-        let mut env: Vec<(&str, &str)> = Vec::new();
-        for kv in &s.host.environ {
-            let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
-            // A JS object: a later value for the same name replaces the earlier.
-            match env.iter_mut().find(|(n, _)| *n == k) {
-                Some(slot) => slot.1 = v,
-                None => env.push((k, v)),
-            }
-        }
-        // Object.keys(env).sort(): UTF-16 code unit order.
-        env.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-        let strings: Vec<String> = s
-            .host
-            .args
-            .iter()
-            .cloned()
-            .chain(env.iter().map(|(k, v)| format!("{k}={v}")))
-            .collect();
-        let mut size = 0usize;
-        for st in &strings {
-            size += (st.len() + 1).div_ceil(8) * 8;
-        }
-        size += (strings.len() + 2) * 8;
-        if size > (ARGS_END - ARGS_START) as usize - 8 {
-            return Ok(Err(Error::ArgsTooLong(size)));
-        }
-        let mut offset = ARGS_START;
-        let mut ptrs: Vec<u32> = Vec::with_capacity(strings.len() + 2);
-        for (i, st) in strings.iter().enumerate() {
-            if i == s.host.args.len() {
-                ptrs.push(0);
-            }
-            ptrs.push(offset);
-            mem.write(offset, st.as_bytes())?;
-            mem.write_u8(offset + st.len() as u32, 0)?;
-            offset += ((st.len() + 1).div_ceil(8) * 8) as u32;
-        }
-        if s.host.args.len() == strings.len() {
-            ptrs.push(0);
-        }
-        ptrs.push(0);
-        let argv = offset;
-        for p in ptrs {
-            mem.write_u64(offset, u64::from(p))?;
-            offset += 8;
-        }
-        Ok(Ok((s.host.args.len() as i32, argv as i32)))
-    });
-    match r {
-        Ok(r) => r,
-        Err(t) => Err(Error::Trap(t.into())),
-    }
-}
-
-/// What the event loop does next.
-enum Step {
-    Callback(Value, Vec<Value>),
-    Timer(i32, u64),
-    Deadlock,
-    Stuck,
-}
-
-/// The event loop after `run` returned: node's, reduced to what Go uses.
-/// With `asynchronous`, waiting for a timer awaits a timer future instead
-/// of sleeping the thread (a clock whose sleep does not block is still
-/// called).
-async fn event_loop(ctx: &mut FunctionEnvMut<'_, GoJs>, asynchronous: bool) -> Result<u32, Error> {
-    let mut deadlock_sent = false;
-    loop {
-        let step = {
-            let s = ctx.data_mut();
-            if s.world.heap.wants_gc() {
-                s.world.collect()?;
-            }
-            if let Some((f, args)) = s.world.queue.pop_front() {
-                Step::Callback(f, args)
-            } else if let Some((&id, &at)) = s.world.timers.iter().min_by_key(|(id, at)| (**at, **id)) {
-                Step::Timer(id, at)
-            } else if !deadlock_sent {
-                Step::Deadlock
-            } else {
-                Step::Stuck
-            }
-        };
-        let r = match step {
-            Step::Callback(f, args) => match call(ctx, &f, Value::Undefined, args) {
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(thrown)) => return Err(Error::Uncaught(ctx.data().world.describe(&thrown))),
-                Err(e) => Err(e),
-            },
-            Step::Timer(id, at) => {
-                let sleeper = ctx.data().host.nanosleep.clone();
-                let now = ctx.data().host.nanotime.nanotime();
-                if at > now {
-                    if asynchronous && sleeper.blocks() {
-                        imports::asyncify::sleep(at - now).await;
-                    } else {
-                        sleeper.nanosleep(at - now);
-                    }
-                }
-                let r = resume(ctx);
-                // Go clears the timeout it was woken for; JS timers are
-                // one-shot, so one that Go left behind is dropped, not
-                // fired again (wasm_exec.js would retry forever).
-                ctx.data_mut().world.timers.remove(&id);
-                r
-            }
-            Step::Deadlock => {
-                deadlock_sent = true;
-                let s = ctx.data_mut();
-                let ev = s.world.object(&[("id", Value::Number(0.0))])?;
-                s.world.set_pending_event(Value::Object(ev));
-                resume(ctx)
-            }
-            Step::Stuck => return Err(Error::Deadlock),
-        };
-        if let Some(code) = exited(r)? {
-            return Ok(code);
-        }
-    }
-}
-
-/// Calls the guest's `resume` export.
-pub(crate) fn resume(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<(), RuntimeError> {
-    let s = ctx.data_mut();
-    let guest = s.guest.clone().ok_or(Trap::NotBound)?;
-    if s.depth >= MAX_DEPTH {
-        return Err(Trap::TooDeep(MAX_DEPTH).into());
-    }
-    s.depth += 1;
-    s.reentries += 1;
-    let r = guest.resume.call(ctx);
-    ctx.data_mut().depth -= 1;
-    r
-}
-
-/// Calls the JS function `f` with `this` and `args`: a native runs in the
-/// host, a Go function wrapper re-enters the guest (`_makeFuncWrapper`:
-/// sets `_pendingEvent = {id, this, args}`, resumes, returns
-/// `event.result`). Not a function: a TypeError is thrown. The outer
-/// error is a trap or the guest's exit.
-pub(crate) fn call(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    f: &Value,
-    this: Value,
-    args: Vec<Value>,
-) -> Result<Result<Value, Value>, RuntimeError> {
-    let s = ctx.data_mut();
-    let func = match f {
-        Value::Object(id) => match s.world.heap.get(*id).map(|o| &o.kind) {
-            Some(Kind::Function(func)) => Some(*func),
-            _ => None,
-        },
-        _ => None,
-    };
-    match func {
-        None => {
-            let msg = format!("{} is not a function", s.world.describe(f));
-            Ok(Err(s.world.error("TypeError", &msg, None)?))
-        }
-        Some(value::Func::Native(n)) => Ok(world::call_native(s, n, &this, &args)?),
-        Some(value::Func::Go(id)) => {
-            let w = &mut s.world;
-            let arr = w.heap.alloc(Kind::Array(args))?;
-            let ev = w.object(&[("id", Value::Number(id)), ("this", this), ("args", Value::Object(arr))])?;
-            w.set_pending_event(Value::Object(ev));
-            // The event (and what it holds) must survive collections that
-            // Go's handler may cause before we read its result.
-            w.pinned.push(Value::Object(ev));
-            let r = resume(ctx);
-            let w = &mut ctx.data_mut().world;
-            w.pinned.pop();
-            r?;
-            Ok(Ok(w.get(&Value::Object(ev), "result").unwrap_or(Value::Undefined)))
-        }
+        start::event_loop(&mut ctx, asynchronous).await
     }
 }
 
@@ -582,4 +370,21 @@ pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: Mod
     let go = instantiate(store, config.build()?, module)?;
     let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
     go.start_async(store, &instance).await
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A guest's state with an empty host, no instance bound.
+    pub(crate) fn guest() -> GoJs {
+        GoJs {
+            host: ModuleConfig::new().build().unwrap(),
+            world: World::new().unwrap(),
+            abi: Abi::GoJs,
+            guest: None,
+            depth: 0,
+            reentries: 0,
+        }
+    }
 }
