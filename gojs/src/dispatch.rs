@@ -87,7 +87,7 @@ fn call_native(s: &mut GoJs, n: Native, this: &Value, args: &[Value]) -> Result<
         Native::GetTime => return builtins::get_time(s, this),
         Native::PerformanceNow => node::performance_now(s),
         Native::GetRandomValues => return node::get_random_values(s, arg(0)),
-        Native::Cwd => Value::str(&s.world.cwd),
+        Native::Cwd => Value::str(&s.world.ns.cwd),
         Native::Chdir => return node::chdir(s, arg(0)),
         Native::Umask => node::umask(s, arg(0)),
         Native::Getuid | Native::Getgid | Native::Geteuid | Native::Getegid => Value::Number(UID),

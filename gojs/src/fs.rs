@@ -7,9 +7,9 @@
 //! `code` strings (`"ENOENT"`), which Go's `mapJSError` turns back into
 //! `syscall.Errno` through `syscall/tables_js.go`.
 //!
-//! Paths name the guest's one-root [`Namespace`] (against
+//! Paths name the guest's one-root [`imports::posix::Namespace`] (against
 //! `process.cwd()`), where links expand across mounts as on a real system
-//! ([`Links::AcrossMounts`]); each method decodes node's arguments, calls
+//! ([`imports::posix::Links::AcrossMounts`]); each method decodes node's arguments, calls
 //! one of the core's POSIX operations ([`imports::posix`]) and encodes
 //! the result. Open files live in the shared descriptor table.
 
@@ -20,7 +20,7 @@ use crate::{GoJs, Trap};
 use imports::descriptor::Rights;
 use imports::fs::{SetTime, Stat};
 use imports::posix::linux::{self as linux, open_flags};
-use imports::posix::{self, dir, fd as fdops, mode as st, path as ops, Base, Links, Namespace};
+use imports::posix::{self, dir, fd as fdops, mode as st, path as ops, Base};
 use imports::Errno;
 use std::io::{IoSlice, IoSliceMut};
 use std::sync::Arc;
@@ -62,21 +62,10 @@ pub const CONSTANTS: &[(&str, f64)] = &[
 
 pub use imports::posix::namespace::{absolute, Absolute};
 
-/// The guest's namespace: its `process.cwd()`, links across mounts.
-fn ns(s: &GoJs) -> Namespace {
-    Namespace {
-        cwd: s.world.cwd.clone(),
-        links: Links::AcrossMounts,
-    }
-}
-
-/// `process.chdir(p)` ([`Namespace::chdir`]). Errors: `ENOENT`,
+/// `process.chdir(p)` ([`imports::posix::Namespace::chdir`]). Errors: `ENOENT`,
 /// `ENOTDIR`, `ELOOP`...
 pub fn chdir(s: &mut GoJs, p: &str) -> Result<(), Errno> {
-    let mut ns = ns(s);
-    ns.chdir(&s.host.mounts, p)?;
-    s.world.cwd = ns.cwd;
-    Ok(())
+    s.world.ns.chdir(&s.host.mounts, p)
 }
 
 /// The `code` node gives an errno, restricted to the names Go's
@@ -305,8 +294,7 @@ fn fd_op(s: &mut GoJs, op: Op, args: &[Value]) -> Result<Done, BadArg> {
 
 /// The operations that create or move a name.
 fn make_op(s: &mut GoJs, op: Op, p: &str, args: &[Value]) -> Result<Done, BadArg> {
-    let ns = ns(s);
-    let (root, umask) = (Base::Root(&ns), s.world.umask);
+    let (root, umask) = (Base::Root(&s.world.ns), s.world.umask);
     Ok(match op {
         Op::Open => {
             let flags = opt(args, 1, 0, || int_arg(args, 1, "flags"))?;
@@ -331,8 +319,7 @@ fn make_op(s: &mut GoJs, op: Op, p: &str, args: &[Value]) -> Result<Done, BadArg
 
 /// The operations that look at or change an existing path.
 fn path_op(s: &mut GoJs, op: Op, p: &str, args: &[Value]) -> Result<Done, BadArg> {
-    let ns = ns(s);
-    let (root, host) = (Base::Root(&ns), &s.host);
+    let (root, host) = (Base::Root(&s.world.ns), &s.host);
     Ok(match op {
         Op::Stat | Op::Lstat => {
             let st = ops::stat(host, root, p, op == Op::Stat);
@@ -481,7 +468,7 @@ mod tests {
     // `absolute_is_lexical` moved to `imports::posix::namespace`.
 
     fn lookup(s: &GoJs, p: &str, follow: bool) -> Result<(Arc<dyn FileSystem>, Resolved), Errno> {
-        let at = ns(s).lookup(&s.host.mounts, p, follow)?;
+        let at = s.world.ns.lookup(&s.host.mounts, p, follow)?;
         Ok((at.fs, at.r))
     }
 

@@ -85,7 +85,7 @@ pub(crate) fn resolve(s: &mut GoJs, args: &[Value]) -> Result<JsResult, Trap> {
             break;
         }
     }
-    Ok(Ok(Value::str(&fs::absolute(&s.world.cwd, &joined).path)))
+    Ok(Ok(Value::str(&fs::absolute(&s.world.ns.cwd, &joined).path)))
 }
 
 /// `stats.isDirectory()`, `isFile()`, `isSymbolicLink()` (`n`): the file

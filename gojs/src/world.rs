@@ -41,8 +41,9 @@ pub struct World {
     pub timers: BTreeMap<i32, u64>,
     /// The last timeout id handed out.
     pub last_timer: i32,
-    /// `process.cwd()`: absolute, normalised.
-    pub cwd: String,
+    /// The one-root namespace: `process.cwd()` (absolute, normalised),
+    /// and links that expand across mounts.
+    pub ns: imports::posix::Namespace,
     /// `process.umask()`.
     pub umask: u32,
     natives: HashMap<Native, ObjId>,
@@ -64,7 +65,7 @@ impl World {
             pinned: Vec::new(),
             timers: BTreeMap::new(),
             last_timer: 0,
-            cwd: "/".into(),
+            ns: imports::posix::Namespace::new(imports::posix::Links::AcrossMounts),
             umask: 0o022,
             natives: HashMap::new(),
         })
