@@ -83,35 +83,9 @@ pub fn trampoline(
                 _ => return Err(RuntimeError::new(format!("{name}: bad arguments"))),
             };
             let g = guest(&ctx)?;
-            let table = g.table.as_ref().ok_or_else(|| missing("__indirect_function_table"))?;
-            let func = match table.get(&mut ctx, index) {
-                Some(Value::FuncRef(Some(f))) => f,
-                Some(_) => return Err(RuntimeError::new(format!("{name}: table entry {index} is null"))),
-                None => return Err(RuntimeError::new(format!("{name}: table index {index} out of bounds"))),
-            };
-            let found = func.ty(&ctx);
-            if found != callee {
-                return Err(RuntimeError::new(format!(
-                    "{name}: table entry {index} has type {found}, the call site expects {callee}"
-                )));
-            }
+            let func = table_entry(&mut ctx, &g, index, &name, &callee)?;
             let sp = call_i32(&mut ctx, &g.stack_save, "stackSave", &[])?;
-            // The stack grows down: how far below the outermost active
-            // trampoline's frame this one is.
-            let here = &sp as *const i32 as usize;
-            let state = &mut ctx.data_mut().state;
-            if state.invoke_depth == 0 {
-                state.invoke_stack_base = here;
-            }
-            if state.invoke_depth >= MAX_INVOKE_DEPTH
-                || state.invoke_stack_base.saturating_sub(here) > state.invoke_stack_budget
-            {
-                return Err(RuntimeError::new(format!(
-                    "{name}: call stack exhausted ({} nested invoke_* calls; at most {MAX_INVOKE_DEPTH}, within {} bytes of host stack)",
-                    state.invoke_depth, state.invoke_stack_budget
-                )));
-            }
-            state.invoke_depth += 1;
+            enter(&mut ctx, &sp as *const i32 as usize, &name)?;
             let result = func.call(&mut ctx, &args[1..]);
             ctx.data_mut().state.invoke_depth -= 1;
             match result {
@@ -125,6 +99,51 @@ pub fn trampoline(
             }
         },
     ))
+}
+
+/// The function at `index` of the guest's table, which must have the
+/// call site's type `callee`: else a trap naming what was found.
+fn table_entry(
+    ctx: &mut Ctx<'_>,
+    g: &crate::guest::Guest,
+    index: u32,
+    name: &str,
+    callee: &FunctionType,
+) -> Result<Function, RuntimeError> {
+    let table = g.table.as_ref().ok_or_else(|| missing("__indirect_function_table"))?;
+    let func = match table.get(ctx, index) {
+        Some(Value::FuncRef(Some(f))) => f,
+        Some(_) => return Err(RuntimeError::new(format!("{name}: table entry {index} is null"))),
+        None => return Err(RuntimeError::new(format!("{name}: table index {index} out of bounds"))),
+    };
+    let found = func.ty(ctx);
+    if &found != callee {
+        return Err(RuntimeError::new(format!(
+            "{name}: table entry {index} has type {found}, the call site expects {callee}"
+        )));
+    }
+    Ok(func)
+}
+
+/// Counts one more nested `invoke_*` call whose host frame is at
+/// address `here`, or traps when the depth or the host stack it has used
+/// (the stack grows down: how far below the outermost active
+/// trampoline's frame this one is) passes its bound.
+fn enter(ctx: &mut Ctx<'_>, here: usize, name: &str) -> Result<(), RuntimeError> {
+    let state = &mut ctx.data_mut().state;
+    if state.invoke_depth == 0 {
+        state.invoke_stack_base = here;
+    }
+    if state.invoke_depth >= MAX_INVOKE_DEPTH
+        || state.invoke_stack_base.saturating_sub(here) > state.invoke_stack_budget
+    {
+        return Err(RuntimeError::new(format!(
+            "{name}: call stack exhausted ({} nested invoke_* calls; at most {MAX_INVOKE_DEPTH}, within {} bytes of host stack)",
+            state.invoke_depth, state.invoke_stack_budget
+        )));
+    }
+    state.invoke_depth += 1;
+    Ok(())
 }
 
 fn zero(t: Type) -> Value {

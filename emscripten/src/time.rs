@@ -308,10 +308,8 @@ fn name<'a>(list: &[&'a str], i: i32) -> &'a str {
 
 /// Formats `tm` with `fmt` as the glue's `strftime` does (C locale).
 fn format(fmt: &str, tm: &Tm, zone: &str) -> String {
-    use std::fmt::Write as _;
     let mut out = String::with_capacity(fmt.len() * 2);
     let mut chars = fmt.chars().peekable();
-    let year = 1900 + i64::from(tm.year);
     while let Some(c) = chars.next() {
         if c != '%' {
             out.push(c);
@@ -327,53 +325,61 @@ fn format(fmt: &str, tm: &Tm, zone: &str) -> String {
             out.push('%');
             break;
         };
-        let hour12 = match tm.hour % 12 {
-            0 => 12,
-            h => h,
-        };
-        let _ = match spec {
-            'a' => write!(out, "{:.3}", name(&WEEKDAYS, tm.wday)),
-            'A' => write!(out, "{}", name(&WEEKDAYS, tm.wday)),
-            'b' | 'h' => write!(out, "{:.3}", name(&MONTHS, tm.mon)),
-            'B' => write!(out, "{}", name(&MONTHS, tm.mon)),
-            'c' => write!(out, "{}", format("%a %b %d %H:%M:%S %Y", tm, zone)),
-            'C' => write!(out, "{:02}", year.div_euclid(100)),
-            'd' => write!(out, "{:02}", tm.mday),
-            'D' | 'x' => write!(out, "{}", format("%m/%d/%y", tm, zone)),
-            'e' => write!(out, "{:2}", tm.mday),
-            'F' => write!(out, "{}", format("%Y-%m-%d", tm, zone)),
-            'g' => write!(out, "{:02}", iso_week(tm).0.rem_euclid(100)),
-            'G' => write!(out, "{}", iso_week(tm).0),
-            'H' => write!(out, "{:02}", tm.hour),
-            'I' => write!(out, "{hour12:02}"),
-            'j' => write!(out, "{:03}", tm.yday + 1),
-            'm' => write!(out, "{:02}", tm.mon + 1),
-            'M' => write!(out, "{:02}", tm.min),
-            'n' => writeln!(out),
-            'p' => write!(out, "{}", if (0..12).contains(&tm.hour) { "AM" } else { "PM" }),
-            'r' => write!(out, "{}", format("%I:%M:%S %p", tm, zone)),
-            'R' => write!(out, "{}", format("%H:%M", tm, zone)),
-            'S' => write!(out, "{:02}", tm.sec),
-            't' => write!(out, "\t"),
-            'T' | 'X' => write!(out, "{}", format("%H:%M:%S", tm, zone)),
-            'u' => write!(out, "{}", if tm.wday == 0 { 7 } else { tm.wday }),
-            'U' => write!(out, "{:02}", (tm.yday + 7 - tm.wday).div_euclid(7)),
-            'V' => write!(out, "{:02}", iso_week(tm).1),
-            'w' => write!(out, "{}", tm.wday),
-            'W' => write!(out, "{:02}", (tm.yday + 7 - (tm.wday + 6) % 7).div_euclid(7)),
-            'y' => write!(out, "{:02}", year.rem_euclid(100)),
-            'Y' => write!(out, "{year}"),
-            'z' => {
-                let off = tm.gmtoff.unsigned_abs() / 60;
-                let sign = if tm.gmtoff >= 0 { '+' } else { '-' };
-                write!(out, "{sign}{:02}{:02}", off / 60, off % 60)
-            }
-            'Z' => write!(out, "{zone}"),
-            '%' => write!(out, "%"),
-            other => write!(out, "%{other}"),
-        };
+        conversion(&mut out, spec, tm, zone);
     }
     out
+}
+
+/// Appends what `%<spec>` stands for (C locale), as the glue's
+/// `EXPANSION_RULES_2` give it; an unknown one is kept as written.
+fn conversion(out: &mut String, spec: char, tm: &Tm, zone: &str) {
+    use std::fmt::Write as _;
+    let year = 1900 + i64::from(tm.year);
+    let hour12 = match tm.hour % 12 {
+        0 => 12,
+        h => h,
+    };
+    let _ = match spec {
+        'a' => write!(out, "{:.3}", name(&WEEKDAYS, tm.wday)),
+        'A' => write!(out, "{}", name(&WEEKDAYS, tm.wday)),
+        'b' | 'h' => write!(out, "{:.3}", name(&MONTHS, tm.mon)),
+        'B' => write!(out, "{}", name(&MONTHS, tm.mon)),
+        'c' => write!(out, "{}", format("%a %b %d %H:%M:%S %Y", tm, zone)),
+        'C' => write!(out, "{:02}", year.div_euclid(100)),
+        'd' => write!(out, "{:02}", tm.mday),
+        'D' | 'x' => write!(out, "{}", format("%m/%d/%y", tm, zone)),
+        'e' => write!(out, "{:2}", tm.mday),
+        'F' => write!(out, "{}", format("%Y-%m-%d", tm, zone)),
+        'g' => write!(out, "{:02}", iso_week(tm).0.rem_euclid(100)),
+        'G' => write!(out, "{}", iso_week(tm).0),
+        'H' => write!(out, "{:02}", tm.hour),
+        'I' => write!(out, "{hour12:02}"),
+        'j' => write!(out, "{:03}", tm.yday + 1),
+        'm' => write!(out, "{:02}", tm.mon + 1),
+        'M' => write!(out, "{:02}", tm.min),
+        'n' => writeln!(out),
+        'p' => write!(out, "{}", if (0..12).contains(&tm.hour) { "AM" } else { "PM" }),
+        'r' => write!(out, "{}", format("%I:%M:%S %p", tm, zone)),
+        'R' => write!(out, "{}", format("%H:%M", tm, zone)),
+        'S' => write!(out, "{:02}", tm.sec),
+        't' => write!(out, "\t"),
+        'T' | 'X' => write!(out, "{}", format("%H:%M:%S", tm, zone)),
+        'u' => write!(out, "{}", if tm.wday == 0 { 7 } else { tm.wday }),
+        'U' => write!(out, "{:02}", (tm.yday + 7 - tm.wday).div_euclid(7)),
+        'V' => write!(out, "{:02}", iso_week(tm).1),
+        'w' => write!(out, "{}", tm.wday),
+        'W' => write!(out, "{:02}", (tm.yday + 7 - (tm.wday + 6) % 7).div_euclid(7)),
+        'y' => write!(out, "{:02}", year.rem_euclid(100)),
+        'Y' => write!(out, "{year}"),
+        'z' => {
+            let off = tm.gmtoff.unsigned_abs() / 60;
+            let sign = if tm.gmtoff >= 0 { '+' } else { '-' };
+            write!(out, "{sign}{:02}{:02}", off / 60, off % 60)
+        }
+        'Z' => write!(out, "{zone}"),
+        '%' => write!(out, "%"),
+        other => write!(out, "%{other}"),
+    };
 }
 
 /// `strftime(s, maxsize, format, tm) -> length`: formats `tm` into `s` (C

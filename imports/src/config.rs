@@ -15,8 +15,10 @@ use std::sync::Arc;
 use thiserror::Error;
 
 /// Where a stdio stream comes from or goes to.
+#[derive(Default)]
 enum Stdio {
     /// Empty input; output discarded.
+    #[default]
     Null,
     /// The host process's own stream.
     Inherit,
@@ -41,6 +43,9 @@ pub enum ConfigError {
     /// Inheriting a host stdio stream failed.
     #[error("cannot inherit the host's {0}: {1}")]
     Stdio(&'static str, std::io::Error),
+    /// More mounts and listeners than a guest may hold descriptors.
+    #[error("too many mounts and listeners: a guest holds at most {max} descriptors", max = crate::descriptor::MAX_DESCRIPTORS)]
+    TooManyDescriptors,
 }
 
 /// A builder for one guest's view of the world: arguments, environment,
@@ -283,9 +288,9 @@ impl ModuleConfig {
             .random(random::seeded(seed))
     }
 
-    /// Checks the configuration and builds the guest's state: stdio at fds
-    /// 0-2, mounts from 3, then listeners.
-    pub fn build(mut self) -> Result<Host, ConfigError> {
+    /// Puts the arguments and variables of the configured environments
+    /// before (arguments) and under (variables) the ones set directly.
+    fn merge_environments(&mut self) {
         for source in std::mem::take(&mut self.environment) {
             let mut args = source.args();
             args.append(&mut self.args);
@@ -296,10 +301,13 @@ impl ModuleConfig {
                 }
             }
         }
-        for a in &self.args {
-            if a.contains('\0') {
-                return Err(ConfigError::Nul(a.clone()));
-            }
+    }
+
+    /// Arguments and variables a C program could not receive: a NUL
+    /// anywhere, an empty name or one with `=`.
+    fn check_strings(&self) -> Result<(), ConfigError> {
+        if let Some(a) = self.args.iter().find(|a| a.contains('\0')) {
+            return Err(ConfigError::Nul(a.clone()));
         }
         for (n, v) in &self.environ {
             if n.is_empty() || n.contains('=') || n.contains('\0') {
@@ -309,40 +317,47 @@ impl ModuleConfig {
                 return Err(ConfigError::Nul(v.clone()));
             }
         }
+        Ok(())
+    }
+
+    /// The descriptor table a guest starts with: stdio at 0-2, one
+    /// preopened directory per mount from 3, then the listeners.
+    fn descriptors(&mut self) -> Result<Descriptors, ConfigError> {
         let mut fds = Descriptors::new();
-        fds.insert(stdio_in(self.stdin)?).expect("empty table has room");
-        fds.insert(stdio_out(self.stdout, "stdout", HostStream::stdout)?)
-            .expect("table has room");
-        fds.insert(stdio_out(self.stderr, "stderr", HostStream::stderr)?)
-            .expect("table has room");
+        let stdio = [
+            stdio_in(std::mem::take(&mut self.stdin))?,
+            stdio_out(std::mem::take(&mut self.stdout), "stdout", HostStream::stdout)?,
+            stdio_out(std::mem::take(&mut self.stderr), "stderr", HostStream::stderr)?,
+        ];
+        for d in stdio {
+            fds.insert(d).expect("a new table has room for stdio");
+        }
         for m in &self.mounts {
             if m.guest_path.is_empty() {
                 return Err(ConfigError::MountPath);
             }
-            let rights = if m.fs.is_read_only() {
-                Rights::DIRECTORY.intersect(READ_ONLY_DIR)
-            } else {
-                Rights::DIRECTORY
-            };
-            fds.insert(Descriptor::Dir(OpenDir {
-                fs: m.fs.clone(),
-                path: String::new(),
-                preopen: Some(m.guest_path.clone()),
-                rights,
-                inheriting: rights | Rights::REGULAR_FILE,
-                flags: FdFlags::default(),
-                listing: None,
-            }))
-            .expect("table has room");
+            fds.insert(preopen(m)).map_err(|_| ConfigError::TooManyDescriptors)?;
         }
-        for l in self.listeners {
-            fds.insert(Descriptor::Listener(OpenListener {
+        for l in std::mem::take(&mut self.listeners) {
+            let d = Descriptor::Listener(OpenListener {
                 listener: l,
                 rights: Rights::LISTENER,
                 flags: FdFlags::default(),
-            }))
-            .expect("table has room");
+            });
+            fds.insert(d).map_err(|_| ConfigError::TooManyDescriptors)?;
         }
+        Ok(fds)
+    }
+
+    /// Checks the configuration and builds the guest's state: stdio at fds
+    /// 0-2, mounts from 3, then listeners. Errors: a NUL in an argument or
+    /// variable, a bad variable name, an empty mount path, a stdio stream
+    /// that cannot be inherited, more mounts and listeners than
+    /// descriptors.
+    pub fn build(mut self) -> Result<Host, ConfigError> {
+        self.merge_environments();
+        self.check_strings()?;
+        let fds = self.descriptors()?;
         Ok(Host {
             args: self.args,
             environ: self.environ.into_iter().map(|(n, v)| format!("{n}={v}")).collect(),
@@ -360,6 +375,25 @@ impl ModuleConfig {
             coroutine: false,
         })
     }
+}
+
+/// A mount's preopened directory: every directory right, or only those
+/// that change nothing on a read-only file system.
+fn preopen(m: &Mount) -> Descriptor {
+    let rights = if m.fs.is_read_only() {
+        Rights::DIRECTORY.intersect(READ_ONLY_DIR)
+    } else {
+        Rights::DIRECTORY
+    };
+    Descriptor::Dir(OpenDir {
+        fs: m.fs.clone(),
+        path: String::new(),
+        preopen: Some(m.guest_path.clone()),
+        rights,
+        inheriting: rights | Rights::REGULAR_FILE,
+        flags: FdFlags::default(),
+        listing: None,
+    })
 }
 
 /// Directory rights that do not modify anything.

@@ -131,6 +131,79 @@ fn write_event(
     Ok(())
 }
 
+/// The subscription array of one `poll_oneoff` call.
+struct Subs<'l> {
+    layout: &'l SubscriptionLayout,
+    at: u32,
+    n: u32,
+}
+
+impl Subs<'_> {
+    /// Address of subscription `i`.
+    fn addr(&self, i: u32) -> u32 {
+        self.at + i * self.layout.size
+    }
+}
+
+/// Pass 1: `None` when some subscription fires now, else how long to
+/// wait before looking again (at most [`RECHECK_NS`] while a descriptor
+/// is not ready, since readiness comes without notice).
+fn scan(h: &mut Host, mem: &GuestMemory<'_>, subs: &Subs<'_>, start: u64) -> Result<Option<u64>, Errno> {
+    let now = h.nanotime.nanotime();
+    let (mut fired, mut waiting_on_fd, mut next) = (false, false, None::<u64>);
+    // Every subscription is read, even after one fired: a bad one fails
+    // the call before any event is written.
+    for i in 0..subs.n {
+        match read_sub(h, mem, subs.layout, subs.addr(i), start)?.1 {
+            Sub::Clock { deadline } if deadline <= now => fired = true,
+            Sub::Clock { deadline } => next = Some(next.map_or(deadline, |n| n.min(deadline))),
+            Sub::BadClock => fired = true,
+            Sub::Fd { fd, write } => match fd_ready(h, fd, write) {
+                Ok(None) => waiting_on_fd = true,
+                _ => fired = true,
+            },
+        }
+    }
+    Ok((!fired).then(|| match next {
+        Some(d) if waiting_on_fd => (d - now).min(RECHECK_NS),
+        Some(d) => d - now,
+        None => RECHECK_NS,
+    }))
+}
+
+/// Pass 2: writes an event at `events` for each subscription that fired;
+/// returns how many.
+fn write_events(
+    h: &mut Host,
+    mem: &mut GuestMemory<'_>,
+    subs: &Subs<'_>,
+    start: u64,
+    events: u32,
+) -> Result<u32, Errno> {
+    let now = h.nanotime.nanotime();
+    let mut n = 0u32;
+    for i in 0..subs.n {
+        let (userdata, sub) = read_sub(h, mem, subs.layout, subs.addr(i), start)?;
+        let out = events + n * EVENT_SIZE;
+        let (error, kind, nbytes) = match sub {
+            Sub::Clock { deadline } if deadline <= now => (Errno::Success, eventtype::CLOCK, 0),
+            Sub::Clock { .. } => continue,
+            Sub::BadClock => (Errno::Inval, eventtype::CLOCK, 0),
+            Sub::Fd { fd, write } => {
+                let kind = if write { eventtype::FD_WRITE } else { eventtype::FD_READ };
+                match fd_ready(h, fd, write) {
+                    Ok(None) => continue,
+                    Ok(Some(nbytes)) => (Errno::Success, kind, nbytes),
+                    Err(e) => (e, kind, 0),
+                }
+            }
+        };
+        write_event(mem, out, userdata, error, kind, nbytes)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// `poll_oneoff(in, out, nsubscriptions) -> nevents`: waits until at
 /// least one subscription fires, then writes an event for every one that
 /// has: clocks (realtime or monotonic, relative or absolute; CPU-time
@@ -187,6 +260,11 @@ pub(crate) fn poll_step<S: AsHost>(
     }
     let step = with_memory(ctx, |s, mem| {
         let h = s.host_mut();
+        let subs = Subs {
+            layout,
+            at: subscriptions,
+            n: nsubscriptions,
+        };
         mem.slice(
             subscriptions,
             nsubscriptions.checked_mul(layout.size).ok_or(Errno::Fault)?,
@@ -195,64 +273,19 @@ pub(crate) fn poll_step<S: AsHost>(
         mem.write_u32(nevents, 0)?;
         let start = origin.unwrap_or_else(|| h.nanotime.nanotime());
         loop {
-            // Pass 1: does anything fire now? When must we look again?
-            let now = h.nanotime.nanotime();
-            let mut fired = false;
-            let mut next: Option<u64> = None;
-            let mut waiting_on_fd = false;
-            for i in 0..nsubscriptions {
-                let (_, sub) = read_sub(h, mem, layout, subscriptions + i * layout.size, start)?;
-                match sub {
-                    Sub::Clock { deadline } if deadline <= now => fired = true,
-                    Sub::Clock { deadline } => next = Some(next.map_or(deadline, |n| n.min(deadline))),
-                    Sub::BadClock => fired = true,
-                    Sub::Fd { fd, write } => match fd_ready(h, fd, write) {
-                        Ok(None) => waiting_on_fd = true,
-                        _ => fired = true,
-                    },
-                }
-            }
-            if !fired {
-                let wait = match next {
-                    Some(d) if waiting_on_fd => (d - now).min(RECHECK_NS),
-                    Some(d) => d - now,
-                    None => RECHECK_NS,
-                };
+            if let Some(wait) = scan(h, mem, &subs, start)? {
                 if asyncify::can_suspend(h) && h.nanosleep.blocks() {
                     return Ok(Some((wait, start)));
                 }
                 h.nanosleep.nanosleep(wait);
                 continue;
             }
-            // Pass 2: write an event for each subscription that fired.
-            let now = h.nanotime.nanotime();
-            let mut n = 0u32;
-            for i in 0..nsubscriptions {
-                let (userdata, sub) = read_sub(h, mem, layout, subscriptions + i * layout.size, start)?;
-                let out = events + n * EVENT_SIZE;
-                match sub {
-                    Sub::Clock { deadline } if deadline <= now => {
-                        write_event(mem, out, userdata, Errno::Success, eventtype::CLOCK, 0)?
-                    }
-                    Sub::Clock { .. } => continue,
-                    Sub::BadClock => write_event(mem, out, userdata, Errno::Inval, eventtype::CLOCK, 0)?,
-                    Sub::Fd { fd, write } => {
-                        let kind = if write { eventtype::FD_WRITE } else { eventtype::FD_READ };
-                        match fd_ready(h, fd, write) {
-                            Ok(None) => continue,
-                            Ok(Some(nbytes)) => write_event(mem, out, userdata, Errno::Success, kind, nbytes)?,
-                            Err(e) => write_event(mem, out, userdata, e, kind, 0)?,
-                        }
-                    }
-                }
-                n += 1;
+            // Readiness may change between the passes: then wait again.
+            let n = write_events(h, mem, &subs, start, events)?;
+            if n > 0 {
+                mem.write_u32(nevents, n)?;
+                return Ok(None);
             }
-            if n == 0 {
-                // Readiness changed between the passes; wait again.
-                continue;
-            }
-            mem.write_u32(nevents, n)?;
-            return Ok(None);
         }
     });
     Ok(match step {
