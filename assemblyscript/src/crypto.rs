@@ -4,6 +4,7 @@
 
 use crate::{trap, with_memory, AsAssemblyScript, Runtime};
 use imports::define::Defs;
+use imports::GuestMemory;
 use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
 
 /// Web Crypto's limit on one `getRandomValues` call, in bytes; past it
@@ -44,39 +45,59 @@ pub fn get_random_values_n<S: AsAssemblyScript>(mut ctx: FunctionEnvMut<'_, S>, 
             "QuotaExceededError: The requested length exceeds 65,536 bytes (env.{NAME}({n}))"
         )));
     }
-    let Some(Runtime {
-        new,
-        pin,
-        unpin,
-        rtti_base: Some(rtti_base),
-    }) = ctx.data().assemblyscript().runtime.clone()
+    let (Runtime { new, pin, unpin, .. }, id) = runtime_and_view_id(&mut ctx)?;
+    let buffer = new.call(&mut ctx, n as i32, ARRAYBUFFER_ID)?;
+    let buffer = pin.call(&mut ctx, buffer)?;
+    let header = new.call(&mut ctx, 12, id as i32)?;
+    with_memory(&mut ctx, NAME, |s, mem| fill(s, mem, header as u32, buffer as u32, n))??;
+    unpin.call(&mut ctx, buffer)?;
+    Ok(header)
+}
+
+/// The guest's runtime exports and its `Uint8Array` class id; traps
+/// naming what a module built without them lacks.
+fn runtime_and_view_id<S: AsAssemblyScript>(ctx: &mut FunctionEnvMut<'_, S>) -> Result<(Runtime, u32), RuntimeError> {
+    const NAME: &str = "crypto.getRandomValuesN";
+    let Some(
+        runtime @ Runtime {
+            rtti_base: Some(rtti_base),
+            ..
+        },
+    ) = ctx.data().assemblyscript().runtime.clone()
     else {
         return Err(trap(format!(
             "env.{NAME} allocates in the guest: the module must export __new, __pin, __unpin and __rtti_base \
              (build with --bindings esm or --exportRuntime)"
         )));
     };
-    let id = with_memory(&mut ctx, NAME, |_, mem| uint8array_id(mem, rtti_base))?.ok_or_else(|| {
+    let id = with_memory(ctx, NAME, |_, mem| uint8array_id(mem, rtti_base))?.ok_or_else(|| {
         trap(format!(
             "env.{NAME}: the module's runtime type information has no Uint8Array"
         ))
     })?;
-    let buffer = new.call(&mut ctx, n as i32, ARRAYBUFFER_ID)?;
-    let buffer = pin.call(&mut ctx, buffer)?;
-    let header = new.call(&mut ctx, 12, id as i32)?;
-    with_memory(&mut ctx, NAME, |s, mem| -> Result<(), RuntimeError> {
-        let bad = |_| trap(format!("env.{NAME}: __new returned memory outside the guest's memory"));
-        mem.write_u32(header as u32, buffer as u32).map_err(bad)?;
-        mem.write_u32(header as u32 + 4, buffer as u32).map_err(bad)?;
-        mem.write_u32(header as u32 + 8, n).map_err(bad)?;
-        let bytes = mem.slice_mut(buffer as u32, n).map_err(bad)?;
-        s.host_mut()
-            .random
-            .try_fill_bytes(bytes)
-            .map_err(|e| trap(format!("env.{NAME}: the random source failed: {e}")))
-    })??;
-    unpin.call(&mut ctx, buffer)?;
-    Ok(header)
+    Ok((runtime, id))
+}
+
+/// Writes the view's header at `header` (`buffer`, `dataStart`,
+/// `byteLength`) and fills its `n` bytes at `buffer` from the guest's
+/// random source.
+fn fill<S: AsAssemblyScript>(
+    s: &mut S,
+    mem: &mut GuestMemory<'_>,
+    header: u32,
+    buffer: u32,
+    n: u32,
+) -> Result<(), RuntimeError> {
+    const NAME: &str = "crypto.getRandomValuesN";
+    let bad = |_| trap(format!("env.{NAME}: __new returned memory outside the guest's memory"));
+    mem.write_u32(header, buffer).map_err(bad)?;
+    mem.write_u32(header + 4, buffer).map_err(bad)?;
+    mem.write_u32(header + 8, n).map_err(bad)?;
+    let bytes = mem.slice_mut(buffer, n).map_err(bad)?;
+    s.host_mut()
+        .random
+        .try_fill_bytes(bytes)
+        .map_err(|e| trap(format!("env.{NAME}: the random source failed: {e}")))
 }
 
 /// The class id of `Uint8Array` in the runtime type information at

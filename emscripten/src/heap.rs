@@ -4,7 +4,7 @@
 use crate::guest::{call_i32, guest, malloc, mem_trap};
 use crate::syscall::neg;
 use crate::Ctx;
-use imports::descriptor::Rights;
+use imports::descriptor::{OpenFile, Rights};
 use imports::{with_memory, Errno};
 use std::io::{IoSlice, IoSliceMut};
 use wasmer::{Pages, RuntimeError, WASM_PAGE_SIZE};
@@ -99,40 +99,59 @@ pub fn mmap_js(
     let Some(size) = len.checked_next_multiple_of(WASM_PAGE_SIZE as u32).filter(|s| *s > 0) else {
         return Ok(neg(Errno::Inval));
     };
-    let g = guest(&ctx)?;
-    let ptr = if g.memalign.is_some() {
-        call_i32(
-            &mut ctx,
-            &g.memalign,
-            "emscripten_builtin_memalign",
-            &[WASM_PAGE_SIZE as i32, size as i32],
-        )? as u32
-    } else {
-        malloc(&mut ctx, size).unwrap_or(0)
-    };
+    let ptr = map_alloc(&mut ctx, size)?;
     if ptr == 0 {
         return Ok(neg(Errno::Nomem));
     }
     let r = with_memory(&mut ctx, |s, mem| {
         let file = s.host.fds.file(fd as u32, Rights::FD_READ)?;
         mem.slice_mut(ptr, size)?.fill(0);
-        let buf = mem.slice_mut(ptr, len)?;
-        let mut done = 0usize;
-        while done < buf.len() {
-            let n = file
-                .file
-                .pread(&mut [IoSliceMut::new(&mut buf[done..])], offset as u64 + done as u64)?;
-            if n == 0 {
-                break;
-            }
-            done += n;
-        }
+        read_full_at(file, mem.slice_mut(ptr, len)?, offset as u64)?;
         mem.write_u32(allocated, 1)
     });
-    Ok(match r {
-        Ok(()) => ptr as i32,
-        Err(e) => neg(e),
-    })
+    Ok(r.map_or_else(neg, |()| ptr as i32))
+}
+
+/// A block of `size` bytes for a mapping, as the glue's `mmapAlloc`:
+/// page-aligned when the guest exports its aligned allocator, else from
+/// `malloc`. 0 when the guest is out of memory.
+fn map_alloc(ctx: &mut Ctx<'_>, size: u32) -> Result<u32, RuntimeError> {
+    let g = guest(ctx)?;
+    if g.memalign.is_none() {
+        return Ok(malloc(ctx, size).unwrap_or(0));
+    }
+    let align = WASM_PAGE_SIZE as i32;
+    Ok(call_i32(ctx, &g.memalign, "emscripten_builtin_memalign", &[align, size as i32])? as u32)
+}
+
+/// Reads `buf` from `offset` of the file, until it is full or the file
+/// ends (the rest stays as it was).
+fn read_full_at(file: &mut OpenFile, buf: &mut [u8], offset: u64) -> Result<(), Errno> {
+    let mut done = 0usize;
+    while done < buf.len() {
+        let n = file
+            .file
+            .pread(&mut [IoSliceMut::new(&mut buf[done..])], offset + done as u64)?;
+        if n == 0 {
+            break;
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+/// Writes all of `data` at `offset` of the file. Errors: `EIO` when the
+/// file takes nothing.
+fn write_all_at(file: &mut OpenFile, data: &[u8], offset: u64) -> Result<(), Errno> {
+    let mut done = 0usize;
+    while done < data.len() {
+        let n = file.file.pwrite(&[IoSlice::new(&data[done..])], offset + done as u64)?;
+        if n == 0 {
+            return Err(Errno::Io);
+        }
+        done += n;
+    }
+    Ok(())
 }
 
 /// `_munmap_js(addr, len, prot, flags, fd, offset) -> 0`: writes a shared,
@@ -151,22 +170,8 @@ pub fn munmap_js(
         return Ok(0);
     }
     let r = with_memory(&mut ctx, |s, mem| {
-        let data = mem.slice(addr, len)?;
         let file = s.host.fds.file(fd as u32, Rights::FD_WRITE)?;
-        let mut done = 0usize;
-        while done < data.len() {
-            let n = file
-                .file
-                .pwrite(&[IoSlice::new(&data[done..])], offset.max(0) as u64 + done as u64)?;
-            if n == 0 {
-                return Err(Errno::Io);
-            }
-            done += n;
-        }
-        Ok(())
+        write_all_at(file, mem.slice(addr, len)?, offset.max(0) as u64)
     });
-    Ok(match r {
-        Ok(()) => 0,
-        Err(e) => neg(e),
-    })
+    Ok(r.map_or_else(neg, |()| 0))
 }

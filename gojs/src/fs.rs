@@ -171,14 +171,7 @@ pub(crate) fn call(s: &mut GoJs, op: Op, args: &[Value]) -> Result<JsResult, Tra
     let args = &args[..args.len() - 1];
     let (done, path) = match run(s, op, args) {
         Ok(r) => r,
-        Err(BadArg::Type(name, ty)) => {
-            let msg = format!("The \"{name}\" argument must be of type {ty}");
-            return world::throw(s, "TypeError", &msg, Some("ERR_INVALID_ARG_TYPE"));
-        }
-        Err(BadArg::Range(name)) => {
-            let msg = format!("The value of \"{name}\" is out of range");
-            return world::throw(s, "RangeError", &msg, Some("ERR_OUT_OF_RANGE"));
-        }
+        Err(bad) => return throw(s, bad),
     };
     if s.host.log.contains(imports::log::LogScopes::FILESYSTEM) {
         log_fs_call(op, &path, args, &done);
@@ -190,6 +183,20 @@ pub(crate) fn call(s: &mut GoJs, op: Op, args: &[Value]) -> Result<JsResult, Tra
     };
     s.world.queue.push_back((cb, cb_args));
     Ok(Ok(Value::Undefined))
+}
+
+/// Throws node's synchronous error for a bad argument.
+fn throw(s: &mut GoJs, bad: BadArg) -> Result<JsResult, Trap> {
+    match bad {
+        BadArg::Type(name, ty) => {
+            let msg = format!("The \"{name}\" argument must be of type {ty}");
+            world::throw(s, "TypeError", &msg, Some("ERR_INVALID_ARG_TYPE"))
+        }
+        BadArg::Range(name) => {
+            let msg = format!("The value of \"{name}\" is out of range");
+            world::throw(s, "RangeError", &msg, Some("ERR_OUT_OF_RANGE"))
+        }
+    }
 }
 
 /// Logs one `fs` call with its path decoded, in the host-call log's
@@ -382,38 +389,40 @@ fn owner_args(args: &[Value]) -> Result<(Option<u32>, Option<u32>), BadArg> {
     Ok((id(1, "uid")?, id(2, "gid")?))
 }
 
-/// `fs.read(fd, buffer, offset, length, position, cb)` and `fs.write`
-/// with the same arguments: `position` null means the file's offset.
-fn transfer(s: &mut GoJs, op: Op, args: &[Value]) -> Result<Done, BadArg> {
-    let fd = fd_arg(args)?;
+/// The arguments of `fs.read`/`fs.write` after `fd`: the buffer, the
+/// range of it to use (`offset` defaults to 0, `length` to the rest),
+/// and the file position (`null`: the file's offset).
+fn transfer_args(s: &GoJs, args: &[Value]) -> Result<(Value, std::ops::Range<usize>, Option<u64>), BadArg> {
     let buffer = args.get(1).cloned().unwrap_or(Value::Undefined);
     let Some(len_total) = s.world.bytes(&buffer).map(<[u8]>::len) else {
         return Err(BadArg::Type("buffer", "Uint8Array"));
     };
-    let offset = match args.get(2) {
-        None | Some(Value::Undefined) => 0,
-        _ => int_arg(args, 2, "offset")?,
-    };
-    let length = match args.get(3) {
-        None | Some(Value::Undefined) => len_total as i64 - offset,
-        _ => int_arg(args, 3, "length")?,
-    };
+    let offset = opt(args, 2, 0, || int_arg(args, 2, "offset"))?;
+    let length = opt(args, 3, len_total as i64 - offset, || int_arg(args, 3, "length"))?;
     let (Ok(offset), Ok(length)) = (usize::try_from(offset), usize::try_from(length)) else {
         return Err(BadArg::Range("offset"));
     };
-    if offset.checked_add(length).is_none_or(|end| end > len_total) {
+    let Some(end) = offset.checked_add(length).filter(|&end| end <= len_total) else {
         return Err(BadArg::Range("length"));
-    }
+    };
     let position = match args.get(4) {
         Some(Value::Number(n)) if *n >= 0.0 => Some(int_arg(args, 4, "position")? as u64),
         Some(Value::Number(_)) | None | Some(Value::Undefined) | Some(Value::Null) => None,
         Some(_) => return Err(BadArg::Type("position", "number")),
     };
+    Ok((buffer, offset..end, position))
+}
+
+/// `fs.read(fd, buffer, offset, length, position, cb)` and `fs.write`
+/// with the same arguments: `position` null means the file's offset.
+fn transfer(s: &mut GoJs, op: Op, args: &[Value]) -> Result<Done, BadArg> {
+    let fd = fd_arg(args)?;
+    let (buffer, range, position) = transfer_args(s, args)?;
     let GoJs { host, world, .. } = s;
     let Some(bytes) = world.bytes_mut(&buffer) else {
         return Err(BadArg::Type("buffer", "Uint8Array"));
     };
-    let buf = &mut bytes[offset..offset + length];
+    let buf = &mut bytes[range];
     let n = if op == Op::Read {
         host.fds.file(fd, Rights::FD_READ).and_then(|f| match position {
             None => f.file.read_vectored(&mut [IoSliceMut::new(buf)]),

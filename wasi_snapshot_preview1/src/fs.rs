@@ -426,6 +426,25 @@ pub fn fd_write<S: AsHost>(
     })
 }
 
+/// Fills `out` with the `dirent` records of `listing` from entry `cookie`
+/// on, the last one cut off where `out` ends; returns the bytes used.
+fn write_dirents(out: &mut [u8], listing: &[imports::fs::DirEntry], cookie: u64) -> usize {
+    let mut used = 0;
+    let from = usize::try_from(cookie).unwrap_or(usize::MAX);
+    for (i, e) in listing.iter().enumerate().skip(from) {
+        if used == out.len() {
+            break;
+        }
+        let header = types::dirent(i as u64 + 1, e.ino, e.name.len() as u32, e.filetype);
+        for part in [&header[..], e.name.as_bytes()] {
+            let k = part.len().min(out.len() - used);
+            out[used..used + k].copy_from_slice(&part[..k]);
+            used += k;
+        }
+    }
+    used
+}
+
 /// `fd_readdir(fd, buf, buf_len, cookie) -> bufused`: fills `buf` with
 /// `dirent` records (24-byte header, then the name without NUL) starting
 /// at entry `cookie` (0 = first; each record's `d_next` is the next
@@ -450,21 +469,7 @@ pub fn fd_readdir<S: AsHost>(
             d.listing = Some(imports::posix::dir::listing(d)?);
         }
         let listing = d.listing.as_deref().unwrap_or_default();
-        let total = listing.len() as u64;
-        let mut used: usize = 0;
-        let out = mem.slice_mut(buf, buf_len)?;
-        let mut index = cookie;
-        while index < total && used < out.len() {
-            let e = &listing[index as usize];
-            let header = types::dirent(index + 1, e.ino, e.name.len() as u32, e.filetype);
-            for part in [&header[..], e.name.as_bytes()] {
-                let room = out.len() - used;
-                let k = part.len().min(room);
-                out[used..used + k].copy_from_slice(&part[..k]);
-                used += k;
-            }
-            index += 1;
-        }
+        let used = write_dirents(mem.slice_mut(buf, buf_len)?, listing, cookie);
         mem.write_u32(bufused, used as u32)
     })
 }

@@ -28,6 +28,22 @@ fn beneath<'m>(
     Ok((Base::Dir(fd), mem.str(path.0, path.1)?))
 }
 
+/// Runs `op` with the host and the path argument `(ptr, len)` beneath
+/// directory `fd`, which must hold `right` (see [`beneath`]).
+fn with_path<S: AsHost, R>(
+    ctx: &mut FunctionEnvMut<'_, S>,
+    fd: u32,
+    right: Rights,
+    path: (u32, u32),
+    op: impl FnOnce(&Host, Base<'static>, &str) -> Result<R, Errno>,
+) -> Result<R, Errno> {
+    with_memory(ctx, |s, mem| {
+        let h = s.host_mut();
+        let (base, p) = beneath(h, mem, fd, right, path)?;
+        op(h, base, p)
+    })
+}
+
 /// Whether `lookupflags` asks to follow a final symlink.
 fn follows(lookupflags: u32) -> bool {
     lookupflags & LOOKUP_SYMLINK_FOLLOW != 0
@@ -43,11 +59,13 @@ pub fn path_create_directory<S: AsHost>(
     path: u32,
     path_len: u32,
 ) -> Result<(), Errno> {
-    with_memory(&mut ctx, |s, mem| {
-        let h = s.host_mut();
-        let (base, p) = beneath(h, mem, fd, Rights::PATH_CREATE_DIRECTORY, (path, path_len))?;
-        ops::mkdir(h, base, p, None)
-    })
+    with_path(
+        &mut ctx,
+        fd,
+        Rights::PATH_CREATE_DIRECTORY,
+        (path, path_len),
+        |h, base, p| ops::mkdir(h, base, p, None),
+    )
 }
 
 /// `path_filestat_get(fd, flags, path) -> filestat`: attributes of the
@@ -96,11 +114,13 @@ pub fn path_filestat_set_times<S: AsHost>(
     fst_flags: u32,
 ) -> Result<(), Errno> {
     let times = set_times(atim, mtim, fst_flags)?;
-    with_memory(&mut ctx, |s, mem| {
-        let h = s.host_mut();
-        let (base, p) = beneath(h, mem, fd, Rights::PATH_FILESTAT_SET_TIMES, (path, path_len))?;
-        ops::utimes(h, base, p, follows(flags), times)
-    })
+    with_path(
+        &mut ctx,
+        fd,
+        Rights::PATH_FILESTAT_SET_TIMES,
+        (path, path_len),
+        |h, base, p| ops::utimes(h, base, p, follows(flags), times),
+    )
 }
 
 /// `path_link(old_fd, old_flags, old_path, new_fd, new_path)`: creates a
@@ -254,11 +274,13 @@ pub fn path_remove_directory<S: AsHost>(
     path: u32,
     path_len: u32,
 ) -> Result<(), Errno> {
-    with_memory(&mut ctx, |s, mem| {
-        let h = s.host_mut();
-        let (base, p) = beneath(h, mem, fd, Rights::PATH_REMOVE_DIRECTORY, (path, path_len))?;
-        ops::rmdir(h, base, p)
-    })
+    with_path(
+        &mut ctx,
+        fd,
+        Rights::PATH_REMOVE_DIRECTORY,
+        (path, path_len),
+        |h, base, p| ops::rmdir(h, base, p),
+    )
 }
 
 /// `path_rename(fd, old_path, new_fd, new_path)`: renames a file or
@@ -317,9 +339,11 @@ pub fn path_unlink_file<S: AsHost>(
     path: u32,
     path_len: u32,
 ) -> Result<(), Errno> {
-    with_memory(&mut ctx, |s, mem| {
-        let h = s.host_mut();
-        let (base, p) = beneath(h, mem, fd, Rights::PATH_UNLINK_FILE, (path, path_len))?;
-        ops::unlink(h, base, p)
-    })
+    with_path(
+        &mut ctx,
+        fd,
+        Rights::PATH_UNLINK_FILE,
+        (path, path_len),
+        |h, base, p| ops::unlink(h, base, p),
+    )
 }

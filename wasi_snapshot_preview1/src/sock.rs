@@ -7,7 +7,7 @@ use crate::fs::io_file;
 use crate::types::{riflags, sdflags};
 use imports::descriptor::{Access, Descriptor, FdFlags, OpenFile, Rights};
 use imports::fs::FileType;
-use imports::{with_memory, AsHost, Errno};
+use imports::{with_memory, AsHost, Errno, GuestMemory};
 use wasmer::FunctionEnvMut;
 
 /// `sock_accept(fd, flags) -> fd`: accepts a connection on the listening
@@ -62,50 +62,60 @@ pub fn sock_recv<S: AsHost>(
     with_memory(&mut ctx, |s, mem| {
         let f = socket(s.host_mut(), fd, Rights::FD_READ)?;
         let n = if ri_flags & riflags::RECV_PEEK != 0 {
-            // Peek fills the first non-empty buffer only.
-            let mut got = 0;
-            for i in 0..ri_data_len {
-                let v = mem.iovec(ri_data, i)?;
-                if v.len > 0 {
-                    got = f.file.peek(mem.slice_mut(v.buf, v.len)?)?;
-                    break;
-                }
-            }
-            got
+            peek(f, mem, ri_data, ri_data_len)?
         } else if ri_flags & riflags::RECV_WAITALL != 0 {
-            let mut total = 0usize;
-            loop {
-                let mut skip = total;
-                let n = mem.scatter(ri_data, ri_data_len, |bufs| {
-                    // Advance past what earlier rounds filled.
-                    let mut advanced: Vec<std::io::IoSliceMut<'_>> = Vec::new();
-                    for b in bufs.iter_mut() {
-                        let len = b.len();
-                        if skip >= len {
-                            skip -= len;
-                            continue;
-                        }
-                        let slice: &mut [u8] = &mut b[skip..];
-                        skip = 0;
-                        advanced.push(std::io::IoSliceMut::new(slice));
-                    }
-                    if advanced.is_empty() {
-                        return Ok(0);
-                    }
-                    f.file.read_vectored(&mut advanced)
-                })?;
-                if n == 0 {
-                    break;
-                }
-                total += n;
-            }
-            total
+            recv_all(f, mem, ri_data, ri_data_len)?
         } else {
             mem.scatter(ri_data, ri_data_len, |bufs| f.file.read_vectored(bufs))?
         };
         mem.write_u32(ro_datalen, n as u32)?;
         mem.write_u16(ro_flags, 0)
     })
+}
+
+/// `RECV_PEEK`: fills the first non-empty buffer only, leaving the data
+/// queued.
+fn peek(f: &mut OpenFile, mem: &mut GuestMemory<'_>, iovs: u32, iovs_len: u32) -> Result<usize, Errno> {
+    for i in 0..iovs_len {
+        let v = mem.iovec(iovs, i)?;
+        if v.len > 0 {
+            return f.file.peek(mem.slice_mut(v.buf, v.len)?);
+        }
+    }
+    Ok(0)
+}
+
+/// `RECV_WAITALL`: reads until the buffers are full or the peer closes.
+fn recv_all(f: &mut OpenFile, mem: &mut GuestMemory<'_>, iovs: u32, iovs_len: u32) -> Result<usize, Errno> {
+    let mut total = 0usize;
+    loop {
+        let n = mem.scatter(iovs, iovs_len, |bufs| {
+            let mut rest = past(bufs, total);
+            if rest.is_empty() {
+                return Ok(0);
+            }
+            f.file.read_vectored(&mut rest)
+        })?;
+        if n == 0 {
+            return Ok(total);
+        }
+        total += n;
+    }
+}
+
+/// The parts of `bufs` after the first `skip` bytes, which earlier rounds
+/// filled.
+fn past<'a>(bufs: &'a mut [std::io::IoSliceMut<'_>], mut skip: usize) -> Vec<std::io::IoSliceMut<'a>> {
+    let mut rest = Vec::new();
+    for b in bufs.iter_mut() {
+        if skip >= b.len() {
+            skip -= b.len();
+            continue;
+        }
+        rest.push(std::io::IoSliceMut::new(&mut b[skip..]));
+        skip = 0;
+    }
+    rest
 }
 
 /// `sock_send(fd, si_data, si_data_len, si_flags) -> so_datalen`: sends
