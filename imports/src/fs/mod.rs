@@ -30,7 +30,7 @@ pub use memfs::MemFs;
 pub use open::{open_resolved, OpenRequest, Opened};
 pub use osdir::OsDir;
 pub use readonly::{NullFs, ReadOnly};
-pub use resolve::{resolve, Resolved, MAX_SYMLINK_HOPS};
+pub use resolve::{check_path, resolve, Resolved, MAX_SYMLINK_HOPS, PATH_MAX};
 
 use crate::errno::Result;
 use std::fmt::Debug;

@@ -43,6 +43,21 @@ impl Resolved {
     }
 }
 
+/// Checks a guest path before any lookup: empty is `ENOENT`, longer than
+/// [`PATH_MAX`] `ENAMETOOLONG`, a NUL byte `EINVAL`.
+pub fn check_path(path: &str) -> Result<()> {
+    if path.is_empty() {
+        return Err(Errno::Noent);
+    }
+    if path.len() > PATH_MAX {
+        return Err(Errno::Nametoolong);
+    }
+    if path.contains('\0') {
+        return Err(Errno::Inval);
+    }
+    Ok(())
+}
+
 /// Resolves the guest `path` relative to the directory `base` (a resolved
 /// path in `fs`, the floor that `..` cannot rise above).
 ///
@@ -57,15 +72,7 @@ impl Resolved {
 /// [`MAX_SYMLINK_HOPS`] links), `EINVAL` (a NUL byte), `ENAMETOOLONG`,
 /// and whatever `fs.stat`/`fs.read_link` report.
 pub fn resolve(fs: &dyn FileSystem, base: &str, path: &str, follow: bool) -> Result<Resolved> {
-    if path.is_empty() {
-        return Err(Errno::Noent);
-    }
-    if path.len() > PATH_MAX {
-        return Err(Errno::Nametoolong);
-    }
-    if path.contains('\0') {
-        return Err(Errno::Inval);
-    }
+    check_path(path)?;
     if path.starts_with('/') {
         return Err(Errno::Perm);
     }

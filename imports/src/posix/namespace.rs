@@ -13,14 +13,12 @@
 
 use super::Located;
 use crate::errno::{Errno, Result};
-use crate::fs::{resolve, FileSystem, FileType, NullFs, MAX_SYMLINK_HOPS};
+use crate::fs::{check_path, resolve, FileSystem, FileType, NullFs, MAX_SYMLINK_HOPS};
 use crate::mount::Mounts;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// Longest guest path accepted, in bytes, before and after expanding
-/// links (Linux's `PATH_MAX`, as [`resolve`]); longer is `ENAMETOOLONG`.
-pub const PATH_MAX: usize = 4096;
+pub use crate::fs::PATH_MAX;
 
 /// How symbolic links are followed in a [`Namespace`]. The ABIs differ
 /// (RATIONALE.md, "Symbolic links in a one-root namespace").
@@ -97,15 +95,7 @@ impl Namespace {
     /// links), `EPERM` (with [`Links::WithinMount`], a link leaving its
     /// mount), and [`resolve`]'s (`ENOTDIR`...).
     pub fn lookup(&self, mounts: &Mounts, p: &str, follow: bool) -> Result<Located> {
-        if p.is_empty() {
-            return Err(Errno::Noent);
-        }
-        if p.len() > PATH_MAX {
-            return Err(Errno::Nametoolong);
-        }
-        if p.contains('\0') {
-            return Err(Errno::Inval);
-        }
+        check_path(p)?;
         let last = p.rsplit('/').find(|c| !c.is_empty()).unwrap_or("");
         let ends_in_dot = last == "." || last == "..";
         let trailing = p.ends_with('/');
