@@ -87,6 +87,18 @@ fn at<'n>(ns: &'n Namespace, dirfd: i32, path: &str) -> Result<Base<'n>, Errno> 
     }
 }
 
+/// The path argument of an `*at` call: the C string at `ptr` and what it
+/// is relative to (see [`at`]).
+fn path_at<'n, 'm>(
+    ns: &'n Namespace,
+    mem: &'m GuestMemory<'_>,
+    dirfd: i32,
+    ptr: u32,
+) -> Result<(Base<'n>, &'m str), Errno> {
+    let p = cstr(mem, ptr)?;
+    Ok((at(ns, dirfd, p)?, p))
+}
+
 /// Writes `struct stat` (88 bytes) as the glue's `doStat` lays it out:
 /// `st_dev` +0, `__st_ino_truncated` +8, `st_mode` +12, `st_nlink` +16,
 /// `st_uid`/`st_gid`/`st_rdev` +20/+24/+28 (0), `st_size` +40 (i64),
@@ -130,8 +142,8 @@ pub fn open(ctx: Ctx<'_>, path: u32, flags: i32, varargs: u32) -> i32 {
 pub fn openat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, flags: i32, _varargs: u32) -> i32 {
     sys(&mut ctx, |env, mem| {
         let open = open_flags(flags, None)?;
-        let p = cstr(mem, path)?;
-        let fd = posix::open::open(&mut env.host, at(&env.state.ns, dirfd, p)?, p, &open)?;
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+        let fd = posix::open::open(&mut env.host, base, p, &open)?;
         i32::try_from(fd).map_err(|_| Errno::Mfile)
     })
 }
@@ -147,8 +159,7 @@ pub fn unlink(ctx: Ctx<'_>, path: u32) -> i32 {
 /// `EINVAL`.
 pub fn unlinkat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, flags: i32) -> i32 {
     sys0(&mut ctx, |env, mem| {
-        let p = cstr(mem, path)?;
-        let base = at(&env.state.ns, dirfd, p)?;
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
         match flags {
             0 => ops::unlink(&env.host, base, p),
             AT_REMOVEDIR => ops::rmdir(&env.host, base, p),
@@ -174,8 +185,8 @@ pub fn mkdir(ctx: Ctx<'_>, path: u32, mode: i32) -> i32 {
 /// ([`ops::mkdir`]).
 pub fn mkdirat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, _mode: i32) -> i32 {
     sys0(&mut ctx, |env, mem| {
-        let p = cstr(mem, path)?;
-        ops::mkdir(&env.host, at(&env.state.ns, dirfd, p)?, p, None)
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+        ops::mkdir(&env.host, base, p, None)
     })
 }
 
@@ -189,13 +200,9 @@ pub fn rename(ctx: Ctx<'_>, old: u32, new: u32) -> i32 {
 /// `__syscall_renameat(olddirfd, old, newdirfd, new)` ([`ops::rename`]).
 pub fn renameat(mut ctx: Ctx<'_>, old_dirfd: i32, old: u32, new_dirfd: i32, new: u32) -> i32 {
     sys0(&mut ctx, |env, mem| {
-        let (from, to) = (cstr(mem, old)?, cstr(mem, new)?);
-        let ns = &env.state.ns;
-        ops::rename(
-            &env.host,
-            (at(ns, old_dirfd, from)?, from),
-            (at(ns, new_dirfd, to)?, to),
-        )
+        let from = path_at(&env.state.ns, mem, old_dirfd, old)?;
+        let to = path_at(&env.state.ns, mem, new_dirfd, new)?;
+        ops::rename(&env.host, from, to)
     })
 }
 
@@ -262,12 +269,11 @@ pub fn fstatat64(mut ctx: Ctx<'_>, dirfd: i32, path: u32, buf: u32, flags: i32) 
         if flags & !(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) != 0 {
             return Err(Errno::Inval);
         }
-        let p = cstr(mem, path)?;
-        let st = if flags & AT_EMPTY_PATH != 0 && p.is_empty() {
+        let st = if flags & AT_EMPTY_PATH != 0 && cstr(mem, path)?.is_empty() {
             fdops::fstat(&mut env.host.fds, fd(dirfd)?)?
         } else {
-            let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
-            ops::stat(&env.host, at(&env.state.ns, dirfd, p)?, p, follow)?
+            let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+            ops::stat(&env.host, base, p, flags & AT_SYMLINK_NOFOLLOW == 0)?
         };
         write_stat(mem, buf, &st)
     })
@@ -435,9 +441,8 @@ pub fn ioctl(mut ctx: Ctx<'_>, fildes: i32, op: i32, _varargs: u32) -> i32 {
 /// with `EROFS`). Errors: `ENOENT`, `ENOTDIR`, `EINVAL` (unknown bits).
 pub fn faccessat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, amode: i32, flags: i32) -> i32 {
     sys0(&mut ctx, |env, mem| {
-        let p = cstr(mem, path)?;
-        let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
-        ops::access(&env.host, at(&env.state.ns, dirfd, p)?, p, follow, amode)
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+        ops::access(&env.host, base, p, flags & AT_SYMLINK_NOFOLLOW == 0, amode)
     })
 }
 
@@ -449,8 +454,8 @@ pub fn readlinkat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, buf: u32, bufsize: u3
         if bufsize == 0 {
             return Err(Errno::Inval);
         }
-        let p = cstr(mem, path)?;
-        let target = ops::readlink(&env.host, at(&env.state.ns, dirfd, p)?, p)?;
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+        let target = ops::readlink(&env.host, base, p)?;
         let n = target.len().min(bufsize as usize);
         mem.write(buf, &target.as_bytes()[..n])?;
         Ok(n as i32)
@@ -463,8 +468,8 @@ pub fn readlinkat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, buf: u32, bufsize: u3
 /// sandbox). Errors: `EEXIST`, `ENOENT`, `EROFS`, `EFAULT`.
 pub fn symlinkat(mut ctx: Ctx<'_>, target: u32, dirfd: i32, linkpath: u32) -> i32 {
     sys0(&mut ctx, |env, mem| {
-        let (target, p) = (cstr(mem, target)?, cstr(mem, linkpath)?);
-        ops::symlink(&env.host, target, at(&env.state.ns, dirfd, p)?, p)
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, linkpath)?;
+        ops::symlink(&env.host, cstr(mem, target)?, base, p)
     })
 }
 
