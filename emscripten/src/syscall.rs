@@ -310,7 +310,7 @@ pub fn getdents64(mut ctx: Ctx<'_>, dirfd: i32, dirp: u32, count: u32) -> i32 {
         let list = d.listing.as_mut().ok_or(Errno::Io)?;
         let mut pos = 0u32;
         while let Some(e) = list.last() {
-            if pos + DIRENT_SIZE > count {
+            if pos.saturating_add(DIRENT_SIZE) > count {
                 break;
             }
             let at = dirp.checked_add(pos).ok_or(Errno::Fault)?;
