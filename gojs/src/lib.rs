@@ -38,12 +38,13 @@ pub mod fs;
 pub mod value;
 pub mod world;
 
-use imports::{AsHost, Errno, ExitCode, GuestMemory, Host, ModuleConfig};
+use imports::driver::{self, Caller, ImportSet};
+use imports::{AsHost, Errno, GuestMemory, Host, ModuleConfig, Outcome};
 use thiserror::Error;
 use value::{HeapFull, Kind, Value};
 use wasmer::{
-    AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, TypedFunction,
-    WasmSlice,
+    AsStoreMut, Exports, FunctionEnv, FunctionEnvMut, ImportType, Imports, Instance, Module, RuntimeError,
+    TypedFunction, Value as WasmValue, WasmSlice,
 };
 use world::World;
 
@@ -96,7 +97,7 @@ pub enum Error {
     Instantiation(#[from] Box<wasmer::InstantiationError>),
     /// The guest trapped (other than by exiting).
     #[error("{0}")]
-    Trap(RuntimeError),
+    Trap(#[from] RuntimeError),
     /// A callback threw, which in node is an uncaught exception.
     #[error("uncaught exception in a callback: {0}")]
     Uncaught(String),
@@ -233,29 +234,8 @@ pub fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module) -> 
     };
     let env = FunctionEnv::new(store, state);
     let mut imports = Imports::new();
-    let functions = exports(store, &env);
-    let functions = imports::log::wrap(store, &env, abi.module_name(), functions, log_scope);
-    imports.register_namespace(abi.module_name(), functions);
+    imports.register_namespace(abi.module_name(), exports(store, &env));
     Ok(GoImports { env, imports, abi })
-}
-
-/// The logging scope of each import. Every one takes only Go's stack
-/// pointer, so calls log as `a0=<sp>`.
-fn log_scope(name: &str) -> Option<(imports::log::LogScopes, &'static [imports::log::Show])> {
-    use imports::log::LogScopes;
-    Some(match name {
-        "runtime.wasmExit" => (LogScopes::PROC, &[]),
-        "runtime.wasmWrite" => (LogScopes::FILESYSTEM, &[]),
-        "runtime.nanotime1"
-        | "runtime.walltime"
-        | "runtime.walltime1"
-        | "runtime.scheduleTimeoutEvent"
-        | "runtime.clearTimeoutEvent" => (LogScopes::CLOCK, &[]),
-        "runtime.getRandomData" => (LogScopes::RANDOM, &[]),
-        "runtime.resetMemoryDataView" => (LogScopes::MEMORY, &[]),
-        n if n.starts_with("syscall/js.") => (LogScopes::FILESYSTEM, &[]),
-        _ => return None,
-    })
 }
 
 impl From<HeapFull> for Error {
@@ -265,11 +245,11 @@ impl From<HeapFull> for Error {
 }
 
 /// The functions of both ABIs on `env`, by the names wasm_exec.js gives
-/// them (a superset: `runtime.walltime1` of Go <= 1.16 and `debug` too).
+/// them (a superset: `runtime.walltime1` of Go <= 1.16 and `debug` too),
+/// logged under the module name of the environment's ABI.
 pub fn exports(store: &mut impl AsStoreMut, env: &FunctionEnv<GoJs>) -> Exports {
-    let mut e = abi::exports(store, env);
-    e.insert("debug", Function::new_typed_with_env(store, env, abi::debug));
-    e
+    let module = env.as_ref(store).abi.module_name();
+    abi::FUNCTIONS.define(store, env, module, &|_| true)
 }
 
 impl GoImports {
@@ -322,12 +302,8 @@ impl GoImports {
     /// [`Error::MissingExport`], [`Error::Trap`], [`Error::Uncaught`],
     /// [`Error::Deadlock`].
     pub fn start(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
-        // Waiting blocks here, so the sequence completes in one poll.
-        imports::asyncify::now(self.start_with(store, instance, false)).unwrap_or_else(|| {
-            Err(Error::Trap(RuntimeError::new(
-                "the event loop waited outside an async driver",
-            )))
-        })
+        self.bind(store, instance)?;
+        self.run_bound(store, instance)
     }
 
     /// [`GoImports::start`] for an async caller: while the program waits
@@ -336,51 +312,87 @@ impl GoImports {
     /// the host whenever every goroutine is blocked, so no Asyncify
     /// transform is needed. Errors: as [`GoImports::start`].
     pub async fn start_async(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
-        self.start_with(store, instance, true).await
-    }
-
-    async fn start_with(
-        &self,
-        store: &mut impl AsStoreMut,
-        instance: &Instance,
-        asynchronous: bool,
-    ) -> Result<u32, Error> {
         self.bind(store, instance)?;
-        let run = instance
-            .exports
-            .get_typed_function::<(i32, i32), ()>(&*store, "run")
-            .map_err(|_| Error::MissingExport("function run: (i32, i32) -> ()"))?;
-        let mut ctx = self.env.clone().into_mut(store);
-        // node starts in the directory it was started from; a guest starts
-        // in $PWD when that names a directory it can see, else at `/`.
-        let s = ctx.data_mut();
-        let pwd = s
-            .host
-            .environ
-            .iter()
-            .find_map(|kv| kv.strip_prefix("PWD="))
-            .map(str::to_owned);
-        if let Some(pwd) = pwd.filter(|p| p.starts_with('/')) {
-            let _ = fs::chdir(s, &pwd);
-        }
-        let (argc, argv) = write_args(&mut ctx)?;
-        if let Some(code) = exited(run.call(&mut ctx, argc, argv))? {
-            return Ok(code);
-        }
-        event_loop(&mut ctx, asynchronous).await
+        let buffer = imports::asyncify::DEFAULT_BUFFER_SIZE;
+        self.run_bound_async(store, instance, buffer).await
     }
 }
 
-/// `Ok(Some(code))` when the guest exited, `Ok(None)` when it returned
-/// (paused, waiting for events), an error for any other trap.
-fn exited(r: Result<(), RuntimeError>) -> Result<Option<u32>, Error> {
-    match r {
-        Ok(()) => Ok(None),
-        Err(e) => match ExitCode::from_runtime_error(e) {
-            Ok(ExitCode(code)) => Ok(Some(code)),
-            Err(e) => Err(Error::Trap(e)),
-        },
+impl ImportSet for GoImports {
+    type Env = GoJs;
+    type Options = ();
+    type Error = Error;
+    const MODULES: &'static [&'static str] = &["go", "gojs"];
+
+    fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module, _: ()) -> Result<Self, Error> {
+        instantiate(store, host, module)
     }
+
+    fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    fn env(&self) -> &FunctionEnv<GoJs> {
+        &self.env
+    }
+
+    fn provides(import: &ImportType) -> bool {
+        Self::MODULES.contains(&import.module()) && abi::FUNCTIONS.provides(import.name())
+    }
+
+    fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
+        self.bind(store, instance)
+    }
+
+    /// `run(argc, argv)` in `$PWD`, then the event loop (see
+    /// [`GoImports::start`]); waits for timers through `caller`.
+    async fn start(&self, caller: &mut impl Caller<GoJs>, instance: &Instance) -> Result<Outcome, Error> {
+        let missing = || Error::MissingExport("function run: (i32, i32) -> ()");
+        let typed = caller
+            .with_ctx(|ctx| {
+                instance
+                    .exports
+                    .get_typed_function::<(i32, i32), ()>(ctx, "run")
+                    .is_ok()
+            })
+            .await;
+        let run = instance
+            .exports
+            .get_function("run")
+            .ok()
+            .filter(|_| typed)
+            .ok_or_else(missing)?;
+        let (argc, argv) = caller.with_ctx(enter_run).await?;
+        let r = caller.call(run, &[WasmValue::I32(argc), WasmValue::I32(argv)]).await;
+        if let Some(outcome) = ended(r.map(drop)) {
+            return Ok(outcome);
+        }
+        event_loop(caller).await
+    }
+}
+
+/// What `run` is called with: node starts in the directory it was started
+/// from, so a guest starts in `$PWD` when that names a directory it can
+/// see (else at `/`); argv and the environment are written where Go reads
+/// them ([`write_args`]).
+fn enter_run(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<(i32, i32), Error> {
+    let s = ctx.data_mut();
+    let pwd = s
+        .host
+        .environ
+        .iter()
+        .find_map(|kv| kv.strip_prefix("PWD="))
+        .map(str::to_owned);
+    if let Some(pwd) = pwd.filter(|p| p.starts_with('/')) {
+        let _ = fs::chdir(s, &pwd);
+    }
+    write_args(ctx)
+}
+
+/// `None` when the guest returned (paused, waiting for events); how it
+/// ended otherwise (an exit, or a trap).
+fn ended(r: Result<(), RuntimeError>) -> Option<Outcome> {
+    r.err().map(|e| Outcome::of(Err(e)))
 }
 
 /// Writes argv and the environment as wasm_exec.js's `run` does: each
@@ -451,63 +463,81 @@ enum Step {
 }
 
 /// The event loop after `run` returned: node's, reduced to what Go uses.
-/// With `asynchronous`, waiting for a timer awaits a timer future instead
-/// of sleeping the thread (a clock whose sleep does not block is still
-/// called).
-async fn event_loop(ctx: &mut FunctionEnvMut<'_, GoJs>, asynchronous: bool) -> Result<u32, Error> {
+/// Waiting for a timer goes through `caller` (a blocking sleep, or an
+/// awaited timer for an async caller).
+async fn event_loop(caller: &mut impl Caller<GoJs>) -> Result<Outcome, Error> {
     let mut deadlock_sent = false;
     loop {
-        let step = {
-            let s = ctx.data_mut();
-            if s.world.heap.wants_gc() {
-                s.world.collect()?;
-            }
-            if let Some((f, args)) = s.world.queue.pop_front() {
-                Step::Callback(f, args)
-            } else if let Some((&id, &at)) = s.world.timers.iter().min_by_key(|(id, at)| (**at, **id)) {
-                Step::Timer(id, at)
-            } else if !deadlock_sent {
-                Step::Deadlock
-            } else {
-                Step::Stuck
-            }
-        };
+        let step = caller.with_ctx(|ctx| next_step(ctx.data_mut(), deadlock_sent)).await?;
         let r = match step {
-            Step::Callback(f, args) => match call(ctx, &f, Value::Undefined, args) {
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(thrown)) => return Err(Error::Uncaught(ctx.data().world.describe(&thrown))),
-                Err(e) => Err(e),
-            },
+            Step::Callback(f, args) => caller.with_ctx(|ctx| callback(ctx, &f, args)).await?,
             Step::Timer(id, at) => {
-                let sleeper = ctx.data().host.nanosleep.clone();
-                let now = ctx.data().host.nanotime.nanotime();
+                let (sleeper, now) = caller
+                    .with_ctx(|ctx| (ctx.data().host.nanosleep.clone(), ctx.data().host.nanotime.nanotime()))
+                    .await;
                 if at > now {
-                    if asynchronous && sleeper.blocks() {
-                        imports::asyncify::sleep(at - now).await;
-                    } else {
-                        sleeper.nanosleep(at - now);
-                    }
+                    caller.sleep(&*sleeper, at - now).await;
                 }
-                let r = resume(ctx);
-                // Go clears the timeout it was woken for; JS timers are
-                // one-shot, so one that Go left behind is dropped, not
-                // fired again (wasm_exec.js would retry forever).
-                ctx.data_mut().world.timers.remove(&id);
-                r
+                caller.with_ctx(|ctx| fire_timer(ctx, id)).await
             }
             Step::Deadlock => {
                 deadlock_sent = true;
-                let s = ctx.data_mut();
-                let ev = s.world.object(&[("id", Value::Number(0.0))])?;
-                s.world.set_pending_event(Value::Object(ev));
-                resume(ctx)
+                caller.with_ctx(send_deadlock).await?
             }
             Step::Stuck => return Err(Error::Deadlock),
         };
-        if let Some(code) = exited(r)? {
-            return Ok(code);
+        if let Some(outcome) = ended(r) {
+            return Ok(outcome);
         }
     }
+}
+
+/// The next event: a queued callback, else the earliest timer, else (once)
+/// the deadlock event. Collects garbage first when the heap asks.
+fn next_step(s: &mut GoJs, deadlock_sent: bool) -> Result<Step, Error> {
+    if s.world.heap.wants_gc() {
+        s.world.collect()?;
+    }
+    Ok(if let Some((f, args)) = s.world.queue.pop_front() {
+        Step::Callback(f, args)
+    } else if let Some((&id, &at)) = s.world.timers.iter().min_by_key(|(id, at)| (**at, **id)) {
+        Step::Timer(id, at)
+    } else if !deadlock_sent {
+        Step::Deadlock
+    } else {
+        Step::Stuck
+    })
+}
+
+/// Calls a queued callback; one that throws is an uncaught exception.
+fn callback(
+    ctx: &mut FunctionEnvMut<'_, GoJs>,
+    f: &Value,
+    args: Vec<Value>,
+) -> Result<Result<(), RuntimeError>, Error> {
+    match call(ctx, f, Value::Undefined, args) {
+        Ok(Ok(_)) => Ok(Ok(())),
+        Ok(Err(thrown)) => Err(Error::Uncaught(ctx.data().world.describe(&thrown))),
+        Err(e) => Ok(Err(e)),
+    }
+}
+
+/// Resumes Go for the timer `id`, which is then dropped: Go clears the
+/// timeout it was woken for, and JS timers are one-shot, so one that Go
+/// left behind is not fired again (wasm_exec.js would retry forever).
+fn fire_timer(ctx: &mut FunctionEnvMut<'_, GoJs>, id: i32) -> Result<(), RuntimeError> {
+    let r = resume(ctx);
+    ctx.data_mut().world.timers.remove(&id);
+    r
+}
+
+/// Sends the deadlock event (`{id: 0}`) that makes Go report its own
+/// deadlock and exit.
+fn send_deadlock(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<Result<(), RuntimeError>, Error> {
+    let s = ctx.data_mut();
+    let ev = s.world.object(&[("id", Value::Number(0.0))])?;
+    s.world.set_pending_event(Value::Object(ev));
+    Ok(resume(ctx))
 }
 
 /// Calls the guest's `resume` export.
@@ -571,15 +601,11 @@ pub(crate) fn call(
 /// [`GoImports::start`]; returns the exit code (0 when Go's `main`
 /// returns).
 pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let go = instantiate(store, config.build()?, module)?;
-    let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    go.start(store, &instance)
+    driver::run::<GoImports>(store, module, config, ())
 }
 
 /// [`run`] for an async caller: waits for the program's timers without
 /// blocking the thread (see [`GoImports::start_async`]). Errors: as [`run`].
 pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let go = instantiate(store, config.build()?, module)?;
-    let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    go.start_async(store, &instance).await
+    driver::run_async::<GoImports>(store, module, config, ()).await
 }
