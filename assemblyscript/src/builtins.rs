@@ -4,15 +4,7 @@
 use crate::number::write_js_number;
 use crate::string::Sink;
 use crate::{trap, with_memory, AsAssemblyScript, Trace, ABORT_EXIT_CODE};
-use imports::define::Defs;
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
-
-/// Defines `abort`, `trace` and `seed`.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
-    e.add("abort", || Function::new_typed_with_env(store, env, abort::<S>));
-    e.add("trace", || Function::new_typed_with_env(store, env, trace::<S>));
-    e.add("seed", || Function::new_typed_with_env(store, env, seed::<S>));
-}
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// `abort(message, fileName, lineNumber, columnNumber)`: what a failed
 /// `assert`, a `throw` or an explicit `abort()` calls. Writes

@@ -5,38 +5,8 @@
 use crate::number::format_duration;
 use crate::string::{lift, Sink};
 use crate::{with_memory, AsAssemblyScript, MAX_LABEL, MAX_TIMERS};
-use imports::define::Defs;
 use imports::AsHost;
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
-
-/// Defines the `console.*` imports.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
-    e.add("console.log", || {
-        Function::new_typed_with_env(store, env, print::<S, 1>)
-    });
-    e.add("console.info", || {
-        Function::new_typed_with_env(store, env, print::<S, 1>)
-    });
-    e.add("console.debug", || {
-        Function::new_typed_with_env(store, env, print::<S, 1>)
-    });
-    e.add("console.warn", || {
-        Function::new_typed_with_env(store, env, print::<S, 2>)
-    });
-    e.add("console.error", || {
-        Function::new_typed_with_env(store, env, print::<S, 2>)
-    });
-    e.add("console.assert", || {
-        Function::new_typed_with_env(store, env, assert::<S>)
-    });
-    e.add("console.time", || Function::new_typed_with_env(store, env, time::<S>));
-    e.add("console.timeLog", || {
-        Function::new_typed_with_env(store, env, time_log::<S>)
-    });
-    e.add("console.timeEnd", || {
-        Function::new_typed_with_env(store, env, time_end::<S>)
-    });
-}
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// `console.log(text)` (also `info`, `debug`: `FD` 1) and
 /// `console.warn(text)` (also `error`: `FD` 2): the string and a newline.

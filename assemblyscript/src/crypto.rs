@@ -3,9 +3,8 @@
 //! `Uint8Array` inside the guest and fills it.
 
 use crate::{trap, with_memory, AsAssemblyScript, Runtime};
-use imports::define::Defs;
 use imports::GuestMemory;
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// Web Crypto's limit on one `getRandomValues` call, in bytes; past it
 /// node throws `QuotaExceededError`.
@@ -17,13 +16,6 @@ const ARRAYBUFFER_ID: i32 = 1;
 /// The flags (`~lib/shared/typeinfo.ts`) of an unsigned byte view:
 /// `ARRAYBUFFERVIEW | VALUE_ALIGN_0`.
 const UINT8_VIEW_FLAGS: u32 = (1 << 0) | (1 << 6);
-
-/// Defines `crypto.getRandomValuesN`.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
-    e.add("crypto.getRandomValuesN", || {
-        Function::new_typed_with_env(store, env, get_random_values_n::<S>)
-    });
-}
 
 /// `crypto.getRandomValuesN(n) -> Uint8Array`: a new `Uint8Array` of `n`
 /// bytes from the guest's random source, allocated as the bindings'

@@ -60,14 +60,16 @@ pub mod process;
 pub mod string;
 pub mod time;
 
-use imports::define::Defs;
-use imports::log::{LogScopes, Show};
-use imports::{AsHost, ExitCode, GuestMemory, Host, ModuleConfig};
+use imports::define::Table;
+use imports::driver::{self, Caller, ImportSet};
+use imports::log::Results;
+use imports::{AsHost, GuestMemory, Host, ModuleConfig, Outcome};
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use thiserror::Error;
 use wasmer::{
-    AsStoreMut, Exports, ExternType, FunctionEnv, FunctionEnvMut, Imports, Instance, InstantiationError, Memory,
-    MemoryType, Module, RuntimeError, TypedFunction, Value,
+    AsStoreMut, Exports, ExternType, FunctionEnv, FunctionEnvMut, ImportType, Imports, Instance, InstantiationError,
+    Memory, MemoryType, Module, RuntimeError, TypedFunction, Value,
 };
 
 /// The module name AssemblyScript guests import from.
@@ -216,7 +218,7 @@ pub enum Error {
     Memory(String, String),
     /// Instantiation failed (a missing or mistyped import...).
     #[error("instantiation failed: {0}")]
-    Instantiation(Box<InstantiationError>),
+    Instantiation(#[from] Box<InstantiationError>),
     /// `--invoke`: no exported function of that name.
     #[error("the module exports no function {0:?}")]
     NoSuchFunction(String),
@@ -225,7 +227,7 @@ pub enum Error {
     Arguments(String),
     /// The guest trapped (other than by exiting).
     #[error("{0}")]
-    Trap(RuntimeError),
+    Trap(#[from] RuntimeError),
 }
 
 /// Turns a host-side failure that must end the guest into a trap.
@@ -258,6 +260,80 @@ where
     out.ok_or_else(|| trap(format!("env.{import}: no memory")))
 }
 
+/// Every AssemblyScript import, with its logging scope and the arguments
+/// the log decodes (AssemblyScript strings), over an environment `S`
+/// holding the shared host and the AssemblyScript state.
+pub struct Functions<S>(PhantomData<S>);
+
+impl<S: AsAssemblyScript> Functions<S> {
+    /// The builtins, the std bindings' imports and `JSMath`.
+    pub const TABLE: Table<S> = Table {
+        rows: imports::import_rows! { env: S;
+            "abort" [PROC] (_: utf16, _: utf16, _, _) => builtins::abort::<S>;
+            "trace" [FILESYSTEM] (_: utf16) => builtins::trace::<S>;
+            "seed" [RANDOM] => builtins::seed::<S>;
+            "console.log" [FILESYSTEM] (_: utf16) => console::print::<S, 1>;
+            "console.info" [FILESYSTEM] (_: utf16) => console::print::<S, 1>;
+            "console.debug" [FILESYSTEM] (_: utf16) => console::print::<S, 1>;
+            "console.warn" [FILESYSTEM] (_: utf16) => console::print::<S, 2>;
+            "console.error" [FILESYSTEM] (_: utf16) => console::print::<S, 2>;
+            "console.assert" [FILESYSTEM] (_, _: utf16) => console::assert::<S>;
+            "console.time" [CLOCK] (_: utf16) => console::time::<S>;
+            "console.timeLog" [CLOCK] (_: utf16) => console::time_log::<S>;
+            "console.timeEnd" [CLOCK] (_: utf16) => console::time_end::<S>;
+            "Date.now" [CLOCK] => time::date_now::<S>;
+            "performance.now" [CLOCK] => time::performance_now::<S>;
+            "process.exit" [PROC] => process::exit::<S>;
+            "crypto.getRandomValuesN" [RANDOM] => crypto::get_random_values_n::<S>;
+            "Math.random" [NONE] => math::random::<S>;
+            "Math.abs" [NONE] plain => f64::abs;
+            "Math.acos" [NONE] plain => f64::acos;
+            "Math.acosh" [NONE] plain => f64::acosh;
+            "Math.asin" [NONE] plain => f64::asin;
+            "Math.asinh" [NONE] plain => f64::asinh;
+            "Math.atan" [NONE] plain => f64::atan;
+            "Math.atanh" [NONE] plain => f64::atanh;
+            "Math.cbrt" [NONE] plain => f64::cbrt;
+            "Math.ceil" [NONE] plain => f64::ceil;
+            "Math.cos" [NONE] plain => f64::cos;
+            "Math.cosh" [NONE] plain => f64::cosh;
+            "Math.exp" [NONE] plain => f64::exp;
+            "Math.expm1" [NONE] plain => f64::exp_m1;
+            "Math.floor" [NONE] plain => f64::floor;
+            "Math.log" [NONE] plain => f64::ln;
+            "Math.log10" [NONE] plain => f64::log10;
+            "Math.log1p" [NONE] plain => f64::ln_1p;
+            "Math.log2" [NONE] plain => f64::log2;
+            "Math.round" [NONE] plain => math::round;
+            "Math.sign" [NONE] plain => math::sign;
+            "Math.sin" [NONE] plain => f64::sin;
+            "Math.sinh" [NONE] plain => f64::sinh;
+            "Math.sqrt" [NONE] plain => f64::sqrt;
+            "Math.tan" [NONE] plain => f64::tan;
+            "Math.tanh" [NONE] plain => f64::tanh;
+            "Math.trunc" [NONE] plain => f64::trunc;
+            "Math.clz32" [NONE] plain => math::clz32;
+            "Math.atan2" [NONE] plain => f64::atan2;
+            "Math.hypot" [NONE] plain => f64::hypot;
+            "Math.max" [NONE] plain => math::max;
+            "Math.min" [NONE] plain => math::min;
+            "Math.pow" [NONE] plain => math::pow;
+            "Math.imul" [NONE] plain => math::imul;
+            "Math.fround" [NONE] plain => math::fround;
+            "Math.E" [NONE] global => std::f64::consts::E;
+            "Math.LN2" [NONE] global => std::f64::consts::LN_2;
+            "Math.LN10" [NONE] global => std::f64::consts::LN_10;
+            "Math.LOG2E" [NONE] global => std::f64::consts::LOG2_E;
+            "Math.LOG10E" [NONE] global => std::f64::consts::LOG10_E;
+            "Math.PI" [NONE] global => std::f64::consts::PI;
+            "Math.SQRT1_2" [NONE] global => std::f64::consts::FRAC_1_SQRT_2;
+            "Math.SQRT2" [NONE] global => std::f64::consts::SQRT_2;
+        },
+        base: None,
+        results: Results::Values,
+    };
+}
+
 /// Defines every AssemblyScript import on `store` over `env`, as the
 /// export set of module `env`. Use this to share an environment with
 /// another import set; otherwise use [`instantiate`].
@@ -272,31 +348,7 @@ pub fn exports_where<S: AsAssemblyScript>(
     env: &FunctionEnv<S>,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Exports {
-    let mut e = Defs::new(wanted);
-    builtins::define(store, env, &mut e);
-    console::define(store, env, &mut e);
-    time::define(store, env, &mut e);
-    process::define(store, env, &mut e);
-    crypto::define(store, env, &mut e);
-    math::define(store, env, &mut e);
-    imports::log::wrap(store, env, MODULE, e.into_exports(), log_scope)
-}
-
-/// The logging scope of each import, and which arguments are strings.
-fn log_scope(name: &str) -> Option<(LogScopes, &'static [Show])> {
-    use Show::{Utf16, Value};
-    Some(match name {
-        "abort" => (LogScopes::PROC, &[Utf16, Utf16, Value, Value]),
-        "process.exit" => (LogScopes::PROC, &[]),
-        "trace" | "console.log" | "console.info" | "console.debug" | "console.warn" | "console.error" => {
-            (LogScopes::FILESYSTEM, &[Utf16])
-        }
-        "console.assert" => (LogScopes::FILESYSTEM, &[Value, Utf16]),
-        "console.time" | "console.timeLog" | "console.timeEnd" => (LogScopes::CLOCK, &[Utf16]),
-        "Date.now" | "performance.now" => (LogScopes::CLOCK, &[]),
-        "seed" | "crypto.getRandomValuesN" => (LogScopes::RANDOM, &[]),
-        _ => return None,
-    })
+    Functions::<S>::TABLE.define(store, env, MODULE, wanted)
 }
 
 /// An AssemblyScript guest's imports and the environment holding its
@@ -411,6 +463,55 @@ pub fn bind<S: AsAssemblyScript>(
     Ok(())
 }
 
+impl ImportSet for AssemblyScript {
+    type Env = Env;
+    type Options = Options;
+    type Error = Error;
+    const MODULES: &'static [&'static str] = &[MODULE];
+    const RUNS_IN_START_SECTION: bool = true;
+
+    /// [`instantiate_for`], and the memory the module imports, if any.
+    fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module, options: Options) -> Result<Self, Error> {
+        let mut guest = instantiate_for(store, host, options, module);
+        guest.import_memory(store, module)?;
+        Ok(guest)
+    }
+
+    fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    fn env(&self) -> &FunctionEnv<Env> {
+        &self.env
+    }
+
+    /// By name, and the memory a module built with `--importMemory`
+    /// imports.
+    fn provides(import: &ImportType) -> bool {
+        match (import.module(), import.ty()) {
+            (MODULE, ExternType::Memory(_)) => true,
+            (MODULE, _) => Functions::<Env>::TABLE.provides(import.name()),
+            _ => false,
+        }
+    }
+
+    fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
+        bind(store, &self.env, instance)
+    }
+
+    /// Calls `_start` if the module exports it (`--exportStart _start`);
+    /// otherwise the program ran in its start section.
+    async fn start(&self, caller: &mut impl Caller<Env>, instance: &Instance) -> Result<Outcome, Error> {
+        let typed = caller
+            .with_ctx(|ctx| instance.exports.get_typed_function::<(), ()>(ctx, "_start").is_ok())
+            .await;
+        match instance.exports.get_function("_start").ok().filter(|_| typed) {
+            Some(start) => Ok(Outcome::of(caller.call(start, &[]).await.map(|_| 0))),
+            None => Ok(Outcome::Exited(0)),
+        }
+    }
+}
+
 /// Instantiates `module` for a guest whose world is `config`: defines the
 /// imports, creates an imported memory, instantiates (running a start
 /// section) and binds. Does not call `_start`.
@@ -423,15 +524,11 @@ pub fn start(
     config: ModuleConfig,
     options: Options,
 ) -> Result<Result<(AssemblyScript, Instance), u32>, Error> {
-    let mut guest = instantiate_for(store, config.build()?, options, module);
-    guest.import_memory(store, module)?;
-    let instance = match Instance::new(store, module, guest.imports()) {
-        Ok(i) => i,
-        Err(InstantiationError::Start(e)) => return exit_code::<()>(Err(e)).map(Err),
-        Err(e) => return Err(Error::Instantiation(Box::new(e))),
-    };
-    guest.bind(store, &instance)?;
-    Ok(Ok((guest, instance)))
+    let guest = <AssemblyScript as ImportSet>::instantiate(store, config.build()?, module, options)?;
+    match driver::instance(store, module, &guest)? {
+        Ok(instance) => Ok(Ok((guest, instance))),
+        Err(outcome) => driver::exit_code(outcome).map(Err),
+    }
 }
 
 /// Runs an AssemblyScript program: [`start`], then `_start` when the
@@ -440,11 +537,7 @@ pub fn start(
 /// A trap other than an exit is [`Error::Trap`], carrying the wasm
 /// backtrace.
 pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: Options) -> Result<u32, Error> {
-    let (_, instance) = match start(store, module, config, options)? {
-        Ok(started) => started,
-        Err(code) => return Ok(code),
-    };
-    call_start(store, &instance)
+    driver::run::<AssemblyScript>(store, module, config, options)
 }
 
 /// [`run`] for an async caller, so every import set has one: an
@@ -457,7 +550,7 @@ pub async fn run_async(
     config: ModuleConfig,
     options: Options,
 ) -> Result<u32, Error> {
-    run(store, module, config, options)
+    driver::run_async::<AssemblyScript>(store, module, config, options).await
 }
 
 /// Calls the instance's `_start` if it exports one; 0 otherwise. The exit
@@ -470,13 +563,8 @@ pub fn call_start(store: &mut impl AsStoreMut, instance: &Instance) -> Result<u3
 }
 
 /// Turns the result of calling into the guest into an exit code:
-/// returning is 0, [`ExitCode`] is its code, any other trap an error.
+/// returning is 0, [`imports::ExitCode`] is its code, any other trap an
+/// error ([`Outcome::of`]).
 pub fn exit_code<T>(result: Result<T, RuntimeError>) -> Result<u32, Error> {
-    match result {
-        Ok(_) => Ok(0),
-        Err(e) => match ExitCode::from_runtime_error(e) {
-            Ok(ExitCode(code)) => Ok(code),
-            Err(e) => Err(Error::Trap(e)),
-        },
-    }
+    driver::exit_code(Outcome::of(result.map(|_| 0)))
 }

@@ -5,8 +5,7 @@
 //! use the host's libm, which may differ from V8's in the last bit.
 
 use crate::{trap, AsAssemblyScript};
-use imports::define::Defs;
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, Global, RuntimeError, Value};
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// ECMAScript `ToUint32`.
 fn to_uint32(x: f64) -> u32 {
@@ -81,46 +80,19 @@ pub fn min(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Defines the `Math.*` functions and constants.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
-    macro_rules! unary {
-        ($($name:literal => $f:expr),* $(,)?) => {$(
-            e.add(concat!("Math.", $name), || Function::new_typed(store, $f as fn(f64) -> f64));
-        )*};
-    }
-    macro_rules! binary {
-        ($($name:literal => $f:expr),* $(,)?) => {$(
-            e.add(concat!("Math.", $name), || Function::new_typed(store, $f as fn(f64, f64) -> f64));
-        )*};
-    }
-    unary! {
-        "abs" => f64::abs, "acos" => f64::acos, "acosh" => f64::acosh, "asin" => f64::asin,
-        "asinh" => f64::asinh, "atan" => f64::atan, "atanh" => f64::atanh, "cbrt" => f64::cbrt,
-        "ceil" => f64::ceil, "cos" => f64::cos, "cosh" => f64::cosh, "exp" => f64::exp,
-        "expm1" => f64::exp_m1, "floor" => f64::floor, "log" => f64::ln, "log10" => f64::log10,
-        "log1p" => f64::ln_1p, "log2" => f64::log2, "round" => round, "sign" => sign,
-        "sin" => f64::sin, "sinh" => f64::sinh, "sqrt" => f64::sqrt, "tan" => f64::tan,
-        "tanh" => f64::tanh, "trunc" => f64::trunc,
-        "clz32" => |x| f64::from(to_uint32(x).leading_zeros()),
-    }
-    binary! {
-        "atan2" => f64::atan2, "hypot" => f64::hypot, "max" => max, "min" => min, "pow" => pow,
-        "imul" => |a, b| f64::from((to_uint32(a) as i32).wrapping_mul(to_uint32(b) as i32)),
-    }
-    e.add("Math.fround", || Function::new_typed(store, |x: f64| x as f32));
-    e.add("Math.random", || Function::new_typed_with_env(store, env, random::<S>));
-    for (name, value) in [
-        ("Math.E", std::f64::consts::E),
-        ("Math.LN2", std::f64::consts::LN_2),
-        ("Math.LN10", std::f64::consts::LN_10),
-        ("Math.LOG2E", std::f64::consts::LOG2_E),
-        ("Math.LOG10E", std::f64::consts::LOG10_E),
-        ("Math.PI", std::f64::consts::PI),
-        ("Math.SQRT1_2", std::f64::consts::FRAC_1_SQRT_2),
-        ("Math.SQRT2", std::f64::consts::SQRT_2),
-    ] {
-        e.add(name, || Global::new(store, Value::F64(value)));
-    }
+/// `Math.clz32(x)`: leading zero bits of `ToUint32(x)`.
+pub fn clz32(x: f64) -> f64 {
+    f64::from(to_uint32(x).leading_zeros())
+}
+
+/// `Math.imul(a, b)`: the 32-bit product of `ToInt32(a)` and `ToInt32(b)`.
+pub fn imul(a: f64, b: f64) -> f64 {
+    f64::from((to_uint32(a) as i32).wrapping_mul(to_uint32(b) as i32))
+}
+
+/// `Math.fround(x)`: the nearest `f32`.
+pub fn fround(x: f64) -> f32 {
+    x as f32
 }
 
 /// `Math.random() -> f64`: uniform in `[0, 1)` with 53 random bits from

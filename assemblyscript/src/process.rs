@@ -1,13 +1,7 @@
 //! `process.exit` from the std bindings (`~lib/bindings/node.ts`).
 
 use crate::AsAssemblyScript;
-use imports::define::Defs;
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
-
-/// Defines `process.exit`.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
-    e.add("process.exit", || Function::new_typed_with_env(store, env, exit::<S>));
-}
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// `process.exit(code)`: ends the guest with `code` (an `i32`, kept as its
 /// `u32` bits; a process sees the low 8 bits, as with node's exit).

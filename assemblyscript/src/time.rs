@@ -2,16 +2,7 @@
 //! clocks.
 
 use crate::AsAssemblyScript;
-use imports::define::Defs;
-use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionEnvMut};
-
-/// Defines `Date.now` and `performance.now`.
-pub(crate) fn define<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, e: &mut Defs<'_>) {
-    e.add("Date.now", || Function::new_typed_with_env(store, env, date_now::<S>));
-    e.add("performance.now", || {
-        Function::new_typed_with_env(store, env, performance_now::<S>)
-    });
-}
+use wasmer::FunctionEnvMut;
 
 /// `Date.now() -> f64`: whole milliseconds since the Unix epoch, from the
 /// guest's wall clock (JavaScript's time value).

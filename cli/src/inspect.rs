@@ -2,11 +2,13 @@
 
 use crate::cache::Cache;
 use crate::detect::detect;
-use crate::run::{kind, load, provided, CliError};
+use crate::error::CliError;
+use crate::guest::{kind, load};
+use crate::sets::set;
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
-use wasmer::ExternType;
+use wasmer::{ExternType, Module};
 
 #[derive(Serialize)]
 struct Report {
@@ -38,20 +40,40 @@ struct Export {
 const STARTS: &[&str] = &["_start", "main", "__main_argc_argv", "run", "resume"];
 
 /// Prints the detected toolchain, every import grouped by module with
-/// whether an import set provides it, the exports that matter (entry
-/// points, memory, table) and all exports; as text or `--json`. Exits 1 if
-/// any import is unprovided.
+/// whether its import set provides it (from the set's tables), the
+/// exports that matter (entry points, memory, table) and all exports; as
+/// text or `--json`. Exits 1 if any import is unprovided.
 pub fn inspect(file: &Path, json: bool) -> Result<ExitCode, CliError> {
-    let (mut store, module) = load(file, &Cache::new(None, true))?;
-    let toolchain = detect(&module);
-    let provided = provided(&mut store, &module, toolchain)?;
+    let (_, module) = load(file, &Cache::new(None, true))?;
+    let report = report(file, &module);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| CliError::Setup(e.to_string()))?
+        );
+    } else {
+        print_text(&report);
+    }
+    Ok(if report.all_provided {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// What `inspect` says of `module`: its toolchain, whether the toolchain's
+/// import set provides each import, its entry points, memory, table and
+/// exports.
+fn report(file: &Path, module: &Module) -> Report {
+    let toolchain = detect(module);
+    let provides = set(toolchain).provides;
     let imports: Vec<Import> = module
         .imports()
         .map(|i| Import {
             module: i.module().to_string(),
             name: i.name().to_string(),
             kind: kind(i.ty()),
-            provided: provided.exists(i.module(), i.name()),
+            provided: provides(&i),
         })
         .collect();
     let exports: Vec<Export> = module
@@ -73,7 +95,7 @@ pub fn inspect(file: &Path, json: bool) -> Result<ExitCode, CliError> {
             .find(|i| want(i.ty()))
             .map(|i| format!("imported {}.{} ({})", i.module(), i.name(), describe(i.ty())))
     };
-    let report = Report {
+    Report {
         file: file.display().to_string(),
         toolchain: toolchain.to_string(),
         all_provided: imports.iter().all(|i| i.provided),
@@ -91,20 +113,7 @@ pub fn inspect(file: &Path, json: bool) -> Result<ExitCode, CliError> {
         table: find(|t| matches!(t, ExternType::Table(_))).or_else(|| imported(|t| matches!(t, ExternType::Table(_)))),
         imports,
         exports,
-    };
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| CliError::Setup(e.to_string()))?
-        );
-    } else {
-        print_text(&report);
     }
-    Ok(if report.all_provided {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }
 
 fn describe(t: &ExternType) -> String {

@@ -1,14 +1,15 @@
 //! `wasmer-imports`: run a `.wasm` built by any supported toolchain on
 //! wasmer, choosing the host imports from the module's own imports.
 
-mod assemblyscript;
+mod args;
 mod cache;
 mod detect;
-mod emscripten;
-mod gojs;
+mod error;
+mod guest;
 mod inspect;
+mod invoke;
 mod run;
-mod wasi;
+mod sets;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,7 +27,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run FILE.wasm; exit with its exit code (134 on a trap).
-    Run(run::RunArgs),
+    Run(args::RunArgs),
     /// Show the toolchain detected for FILE.wasm and which of its imports
     /// are provided; exit 1 if any is not.
     Inspect {

@@ -121,3 +121,40 @@ fn every_import_set_logs_through_the_same_format() {
     assert!(log.contains("==> gojs.syscall/js.valueCall(a0="), "{log}");
     assert!(log.contains("<== (errno=ESUCCESS)"), "{log}");
 }
+
+/// `wasi_unstable` (preview0) calls are logged as preview1's are, under
+/// their own module name, the functions preview0 redefines (`fd_seek`,
+/// with preview0's `whence`) as well as those it shares with preview1.
+#[test]
+fn preview0_calls_are_logged_like_preview1() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("f.txt"), b"0123456789").unwrap();
+    let wasm = t.path().join("seek.wat");
+    std::fs::write(
+        &wasm,
+        r#"(module
+  (import "wasi_unstable" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_unstable" "fd_seek" (func $seek (param i32 i64 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0x100) "f.txt")
+  (func (export "_start")
+    (drop (call $open (i32.const 3) (i32.const 1) (i32.const 0x100) (i32.const 5) (i32.const 0)
+      (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 0x200)))
+    (drop (call $seek (i32.load (i32.const 0x200)) (i64.const 4) (i32.const 2) (i32.const 0x300)))))"#,
+    )
+    .unwrap();
+    let dir = format!("{}::/", t.path().display());
+    let log = log_of(&["--hostlogging", "filesystem", "--dir", &dir, wasm.to_str().unwrap()]);
+    assert!(
+        log.contains("==> wasi_unstable.path_open(fd=3,dirflags=1,path=\"f.txt\",path_len=5,"),
+        "{log}"
+    );
+    assert!(log.contains("<== (opened_fd=4,errno=ESUCCESS)"), "{log}");
+    // whence 2 is SET in preview0.
+    assert!(
+        log.contains(
+            "==> wasi_unstable.fd_seek(fd=4,offset=4,whence=2,newoffset=768)\n<== (newoffset=4,errno=ESUCCESS)"
+        ),
+        "{log}"
+    );
+}

@@ -256,6 +256,12 @@ pub fn find_matching_catch_arity(name: &str) -> Option<usize> {
     name.strip_prefix("__cxa_find_matching_catch_")?.parse().ok()
 }
 
+/// Whether a `__cxa_find_matching_catch_N` import of type `ty` can be
+/// provided: all-i32 parameters, one i32 result.
+pub fn find_matching_catch_fits(ty: &FunctionType) -> bool {
+    ty.results() == [Type::I32] && ty.params().iter().all(|t| *t == Type::I32)
+}
+
 /// `__cxa_find_matching_catch_N(types...) -> catch_info`, with the
 /// selected type in `tempRet0`: which of a landing pad's catch clauses
 /// (type_info addresses; 0 is `catch (...)`) takes the exception in
@@ -269,7 +275,7 @@ pub fn find_matching_catch(
     _n: usize,
     ty: &FunctionType,
 ) -> Option<Function> {
-    if ty.results() != [Type::I32] || ty.params().iter().any(|t| *t != Type::I32) {
+    if !find_matching_catch_fits(ty) {
         return None;
     }
     Some(Function::new_with_env(

@@ -59,6 +59,12 @@ impl Unwind {
     }
 }
 
+/// Whether an `invoke_*` import of type `ty` can be a trampoline: a table
+/// index, then the callee's arguments; at most one result.
+pub fn fits(ty: &FunctionType) -> bool {
+    ty.params().first() == Some(&Type::I32) && ty.results().len() <= 1
+}
+
 /// `invoke_<sig>` for an import of type `ty`: `(i32 index, args...) ->
 /// results`. `None` when `ty` cannot be one (no leading i32, or more than
 /// one result).
@@ -68,7 +74,7 @@ pub fn trampoline(
     sig: &str,
     ty: &FunctionType,
 ) -> Option<Function> {
-    if ty.params().first() != Some(&Type::I32) || ty.results().len() > 1 {
+    if !fits(ty) {
         return None;
     }
     let callee = FunctionType::new(ty.params()[1..].to_vec(), ty.results().to_vec());

@@ -14,8 +14,10 @@
 //! - [`heap`]: memory growth and `emscripten_memcpy_big`;
 //! - [`proc`]: `exit`, `abort`, `getentropy`, `setTempRet0`, sleeping.
 //!
-//! [`instantiate`] reads the guest's `env` imports and defines exactly those;
-//! one it does not know is an error naming it ([`Error::Unsupported`]).
+//! [`instantiate`] reads the guest's `env` imports and defines exactly those,
+//! from one table ([`FUNCTIONS`]: name, function, logging scope, how the
+//! log shows the arguments); one it does not know is an error naming it
+//! ([`Error::Unsupported`]).
 //! WASI (`wasi_snapshot_preview1`) is defined over the same environment, so
 //! `__syscall_open` and `fd_read` share one descriptor table.
 //!
@@ -54,12 +56,14 @@ pub mod proc;
 pub mod syscall;
 pub mod time;
 
-use imports::log::{LogScopes, Show};
-use imports::{AsHost, ExitCode, Host, ModuleConfig};
+use imports::define::{logged, Table};
+use imports::driver::{self, Caller, ImportSet};
+use imports::log::{LogScopes, Results, Site};
+use imports::{AsHost, Host, ModuleConfig, Outcome};
 use thiserror::Error;
 use wasmer::{
-    AsStoreMut, AsyncFunctionEnvMut, ExternType, Function, FunctionEnv, FunctionEnvMut, FunctionType, Imports,
-    Instance, Module, RuntimeError, Store, StoreAsync, Type, Value,
+    AsStoreMut, AsyncFunctionEnvMut, ExternType, Function, FunctionEnv, FunctionEnvMut, FunctionType, ImportType,
+    Imports, Instance, Module, RuntimeError, Store, Type, Value,
 };
 
 pub use guest::Guest;
@@ -105,7 +109,35 @@ pub enum Error {
     /// The guest trapped (an uncaught C++ exception, `abort()`, a wasm
     /// trap...), other than by exiting.
     #[error("{0}")]
-    Trap(RuntimeError),
+    Trap(#[from] RuntimeError),
+}
+
+/// Choices for an Emscripten guest's imports.
+#[derive(Clone, Debug)]
+pub struct Options {
+    invoke_stack_budget: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            invoke_stack_budget: invoke::DEFAULT_INVOKE_STACK,
+        }
+    }
+}
+
+impl Options {
+    /// The defaults ([`invoke::DEFAULT_INVOKE_STACK`]).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How much host stack, in bytes, nested `invoke_*` calls may use
+    /// (see [`Emscripten::set_invoke_stack_budget`]).
+    pub fn invoke_stack_budget(mut self, bytes: usize) -> Self {
+        self.invoke_stack_budget = bytes;
+        self
+    }
 }
 
 /// The per-guest environment every `env` and WASI host function sees: the
@@ -176,92 +208,98 @@ impl Default for State {
 /// The context every host function of this crate receives.
 pub type Ctx<'a> = FunctionEnvMut<'a, EmEnv>;
 
-/// Defines the typed host functions by name; `PROVIDED` lists them.
-macro_rules! env_functions {
-    ($($name:literal => $path:path,)*) => {
-        /// The `env` functions this crate provides by name (besides
-        /// `invoke_*` and `__cxa_find_matching_catch_N` for any signature
-        /// and N).
-        pub const PROVIDED: &[&str] = &[$($name),*];
-
-        fn typed_function(store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, name: &str) -> Option<Function> {
-            Some(match name {
-                $($name => Function::new_typed_with_env(store, env, $path),)*
-                _ => return None,
-            })
-        }
-    };
-}
-
-env_functions! {
-    "__syscall_open" => syscall::open,
-    "__syscall_openat" => syscall::openat,
-    "__syscall_unlink" => syscall::unlink,
-    "__syscall_unlinkat" => syscall::unlinkat,
-    "__syscall_chdir" => syscall::chdir,
-    "__syscall_fchdir" => syscall::fchdir,
-    "__syscall_rename" => syscall::rename,
-    "__syscall_renameat" => syscall::renameat,
-    "__syscall_mkdir" => syscall::mkdir,
-    "__syscall_mkdirat" => syscall::mkdirat,
-    "__syscall_rmdir" => syscall::rmdir,
-    "__syscall_getcwd" => syscall::getcwd,
-    "__syscall_stat64" => syscall::stat64,
-    "__syscall_lstat64" => syscall::lstat64,
-    "__syscall_fstat64" => syscall::fstat64,
-    "__syscall_fstatat64" => syscall::fstatat64,
-    "__syscall_newfstatat" => syscall::fstatat64,
-    "__syscall_getdents64" => syscall::getdents64,
-    "__syscall_fcntl64" => syscall::fcntl64,
-    "__syscall_dup" => syscall::dup,
-    "__syscall_dup3" => syscall::dup3,
-    "__syscall_ioctl" => syscall::ioctl,
-    "__syscall_faccessat" => syscall::faccessat,
-    "__syscall_readlinkat" => syscall::readlinkat,
-    "__syscall_symlinkat" => syscall::symlinkat,
-    "__syscall_ftruncate64" => syscall::ftruncate64,
-    "_mmap_js" => heap::mmap_js,
-    "_munmap_js" => heap::munmap_js,
-    "emscripten_resize_heap" => heap::emscripten_resize_heap,
-    "emscripten_notify_memory_growth" => heap::emscripten_notify_memory_growth,
-    "emscripten_memcpy_big" => heap::emscripten_memcpy_big,
-    "emscripten_get_heap_max" => heap::emscripten_get_heap_max,
-    "emscripten_get_now" => time::emscripten_get_now,
-    "clock_gettime" => time::clock_gettime,
-    "clock" => time::clock,
-    "time" => time::time,
-    "gettimeofday" => time::gettimeofday,
-    "_tzset_js" => time::tzset_js,
-    "_localtime_js" => time::localtime_js,
-    "_gmtime_js" => time::gmtime_js,
-    "_mktime_js" => time::mktime_js,
-    "_timegm_js" => time::timegm_js,
-    "strftime" => time::strftime,
-    "getentropy" => proc::getentropy,
-    "exit" => proc::exit,
-    "abort" => proc::abort,
-    "setTempRet0" => proc::set_temp_ret0,
-    "getTempRet0" => proc::get_temp_ret0,
-    "emscripten_sleep" => proc::emscripten_sleep,
-    "_emscripten_throw_longjmp" => invoke::emscripten_throw_longjmp,
-    "emscripten_longjmp" => invoke::emscripten_longjmp,
-    "__cxa_allocate_exception" => exceptions::cxa_allocate_exception,
-    "__cxa_free_exception" => exceptions::cxa_free_exception,
-    "__cxa_throw" => exceptions::cxa_throw,
-    "__cxa_rethrow" => exceptions::cxa_rethrow,
-    "__cxa_begin_catch" => exceptions::cxa_begin_catch,
-    "__cxa_end_catch" => exceptions::cxa_end_catch,
-    "__cxa_uncaught_exceptions" => exceptions::cxa_uncaught_exceptions,
-    "__cxa_get_exception_ptr" => exceptions::cxa_get_exception_ptr,
-    "__cxa_increment_exception_refcount" => exceptions::cxa_increment_exception_refcount,
-    "__cxa_decrement_exception_refcount" => exceptions::cxa_decrement_exception_refcount,
-    "__resumeException" => exceptions::resume_exception,
-    "llvm_eh_typeid_for" => exceptions::llvm_eh_typeid_for,
-}
+/// The `env` functions this crate provides by name, with their logging
+/// scopes and the arguments the log decodes (C strings: paths). Besides
+/// these, `invoke_*` and `__cxa_find_matching_catch_N` are made for any
+/// signature and N from the guest's own import (logged in the
+/// `exceptions` scope).
+pub const FUNCTIONS: Table<EmEnv> = Table {
+    rows: imports::import_rows! { env: EmEnv;
+        "__syscall_open" [FILESYSTEM] (_: cstr) => syscall::open;
+        "__syscall_openat" [FILESYSTEM] (_, _: cstr) => syscall::openat;
+        "__syscall_unlink" [FILESYSTEM] (_: cstr) => syscall::unlink;
+        "__syscall_unlinkat" [FILESYSTEM] (_, _: cstr) => syscall::unlinkat;
+        "__syscall_chdir" [FILESYSTEM] (_: cstr) => syscall::chdir;
+        "__syscall_fchdir" [FILESYSTEM] => syscall::fchdir;
+        "__syscall_rename" [FILESYSTEM] (_: cstr, _: cstr) => syscall::rename;
+        "__syscall_renameat" [FILESYSTEM] (_, _: cstr, _, _: cstr) => syscall::renameat;
+        "__syscall_mkdir" [FILESYSTEM] (_: cstr) => syscall::mkdir;
+        "__syscall_mkdirat" [FILESYSTEM] (_, _: cstr) => syscall::mkdirat;
+        "__syscall_rmdir" [FILESYSTEM] (_: cstr) => syscall::rmdir;
+        "__syscall_getcwd" [FILESYSTEM] => syscall::getcwd;
+        "__syscall_stat64" [FILESYSTEM] (_: cstr) => syscall::stat64;
+        "__syscall_lstat64" [FILESYSTEM] (_: cstr) => syscall::lstat64;
+        "__syscall_fstat64" [FILESYSTEM] => syscall::fstat64;
+        "__syscall_fstatat64" [FILESYSTEM] (_, _: cstr) => syscall::fstatat64;
+        "__syscall_newfstatat" [FILESYSTEM] (_, _: cstr) => syscall::fstatat64;
+        "__syscall_getdents64" [FILESYSTEM] => syscall::getdents64;
+        "__syscall_fcntl64" [FILESYSTEM] => syscall::fcntl64;
+        "__syscall_dup" [FILESYSTEM] => syscall::dup;
+        "__syscall_dup3" [FILESYSTEM] => syscall::dup3;
+        "__syscall_ioctl" [FILESYSTEM] => syscall::ioctl;
+        "__syscall_faccessat" [FILESYSTEM] (_, _: cstr) => syscall::faccessat;
+        "__syscall_readlinkat" [FILESYSTEM] (_, _: cstr) => syscall::readlinkat;
+        "__syscall_symlinkat" [FILESYSTEM] (_: cstr, _, _: cstr) => syscall::symlinkat;
+        "__syscall_ftruncate64" [FILESYSTEM] => syscall::ftruncate64;
+        "_mmap_js" [MEMORY] => heap::mmap_js;
+        "_munmap_js" [MEMORY] => heap::munmap_js;
+        "emscripten_resize_heap" [MEMORY] => heap::emscripten_resize_heap;
+        "emscripten_notify_memory_growth" [MEMORY] => heap::emscripten_notify_memory_growth;
+        "emscripten_memcpy_big" [MEMORY] => heap::emscripten_memcpy_big;
+        "emscripten_get_heap_max" [NONE] => heap::emscripten_get_heap_max;
+        "emscripten_get_now" [CLOCK] => time::emscripten_get_now;
+        "clock_gettime" [CLOCK] => time::clock_gettime;
+        "clock" [CLOCK] => time::clock;
+        "time" [CLOCK] => time::time;
+        "gettimeofday" [CLOCK] => time::gettimeofday;
+        "_tzset_js" [CLOCK] => time::tzset_js;
+        "_localtime_js" [CLOCK] => time::localtime_js;
+        "_gmtime_js" [CLOCK] => time::gmtime_js;
+        "_mktime_js" [CLOCK] => time::mktime_js;
+        "_timegm_js" [CLOCK] => time::timegm_js;
+        "strftime" [CLOCK] => time::strftime;
+        "getentropy" [RANDOM] => proc::getentropy;
+        "exit" [PROC] => proc::exit;
+        "abort" [PROC] => proc::abort;
+        "setTempRet0" [NONE] => proc::set_temp_ret0;
+        "getTempRet0" [NONE] => proc::get_temp_ret0;
+        "emscripten_sleep" [POLL] => proc::emscripten_sleep;
+        "_emscripten_throw_longjmp" [EXCEPTIONS] => invoke::emscripten_throw_longjmp;
+        "emscripten_longjmp" [EXCEPTIONS] => invoke::emscripten_longjmp;
+        "__cxa_allocate_exception" [EXCEPTIONS] => exceptions::cxa_allocate_exception;
+        "__cxa_free_exception" [EXCEPTIONS] => exceptions::cxa_free_exception;
+        "__cxa_throw" [EXCEPTIONS] => exceptions::cxa_throw;
+        "__cxa_rethrow" [EXCEPTIONS] => exceptions::cxa_rethrow;
+        "__cxa_begin_catch" [EXCEPTIONS] => exceptions::cxa_begin_catch;
+        "__cxa_end_catch" [EXCEPTIONS] => exceptions::cxa_end_catch;
+        "__cxa_uncaught_exceptions" [EXCEPTIONS] => exceptions::cxa_uncaught_exceptions;
+        "__cxa_get_exception_ptr" [EXCEPTIONS] => exceptions::cxa_get_exception_ptr;
+        "__cxa_increment_exception_refcount" [EXCEPTIONS] => exceptions::cxa_increment_exception_refcount;
+        "__cxa_decrement_exception_refcount" [EXCEPTIONS] => exceptions::cxa_decrement_exception_refcount;
+        "__resumeException" [EXCEPTIONS] => exceptions::resume_exception;
+        "llvm_eh_typeid_for" [EXCEPTIONS] => exceptions::llvm_eh_typeid_for;
+    },
+    base: None,
+    results: Results::Values,
+};
 
 /// Whether this crate can provide `env.<name>` (for some signature).
 pub fn provides(name: &str) -> bool {
-    PROVIDED.contains(&name) || name.starts_with("invoke_") || exceptions::find_matching_catch_arity(name).is_some()
+    FUNCTIONS.provides(name) || family(name).is_some()
+}
+
+/// The `env` functions made from the guest's own import: `invoke_<sig>`
+/// trampolines and `__cxa_find_matching_catch_N`.
+enum Family<'a> {
+    Invoke(&'a str),
+    FindMatchingCatch(usize),
+}
+
+fn family(name: &str) -> Option<Family<'_>> {
+    match name.strip_prefix("invoke_") {
+        Some(sig) => Some(Family::Invoke(sig)),
+        None => exceptions::find_matching_catch_arity(name).map(Family::FindMatchingCatch),
+    }
 }
 
 /// An Emscripten guest's imports (`env` + `wasi_snapshot_preview1`) and
@@ -289,7 +327,7 @@ pub fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module) -> 
 
 /// As [`instantiate`], but defines every `env` import it can and returns
 /// the errors for the others instead of stopping at the first (for tools
-/// that list what a module lacks, such as `wasmer-imports inspect`).
+/// that list what a module lacks).
 pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &Module) -> (Emscripten, Vec<Error>) {
     let env = FunctionEnv::new(
         store,
@@ -303,79 +341,32 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
     imports.register_namespace(wasi_snapshot_preview1::MODULE, wasi.clone());
     let mut errors = Vec::new();
     for import in module.imports() {
-        if import.module() == wasi_snapshot_preview1::MODULE {
+        let ty = match import.ty() {
+            ExternType::Function(ty) => Some(ty),
+            _ => None,
+        };
+        match (import.module(), ty) {
             // Builds without WASM_BIGINT import WASI functions with each i64
             // parameter split in two i32 halves (`fd_seek` above all).
-            if let (ExternType::Function(ty), Ok(inner)) = (import.ty(), wasi.get_function(import.name())) {
-                if let Some(f) = legalized(store, &env, inner, ty) {
+            (wasi_snapshot_preview1::MODULE, Some(ty)) => {
+                if let Some(f) = wasi
+                    .get_function(import.name())
+                    .ok()
+                    .and_then(|f| legalized(store, &env, f, ty))
+                {
                     imports.define(wasi_snapshot_preview1::MODULE, import.name(), f);
                 }
             }
-            continue;
+            (MODULE, Some(ty)) => match env_function(store, &env, import.name(), ty) {
+                Ok(func) => imports.define(MODULE, import.name(), func),
+                Err(e) => errors.push(e),
+            },
+            (MODULE, None) => errors.push(Error::Unsupported(format!("{} (a non-function import)", import.name()))),
+            _ => {}
         }
-        if import.module() != MODULE {
-            continue;
-        }
-        let name = import.name();
-        let ExternType::Function(ty) = import.ty() else {
-            errors.push(Error::Unsupported(format!("{name} (a non-function import)")));
-            continue;
-        };
-        match env_function(store, &env, name, ty) {
-            Ok(func) => imports.define(MODULE, name, func),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(defined) = imports.get_namespace_exports(MODULE) {
-        let logged = imports::log::wrap(store, &env, MODULE, defined, log_scope);
-        imports.register_namespace(MODULE, logged);
     }
     (Emscripten { env, imports }, errors)
 }
-
-/// The logging scope of each `env` import, and which arguments are paths.
-fn log_scope(name: &str) -> Option<(LogScopes, &'static [Show])> {
-    use Show::{CStr, Value};
-    const PATH: &[Show] = &[CStr];
-    const AT: &[Show] = &[Value, CStr];
-    Some(match name {
-        "__syscall_open" | "__syscall_stat64" | "__syscall_lstat64" | "__syscall_mkdir" | "__syscall_rmdir"
-        | "__syscall_unlink" | "__syscall_chdir" => (LogScopes::FILESYSTEM, PATH),
-        "__syscall_openat"
-        | "__syscall_unlinkat"
-        | "__syscall_mkdirat"
-        | "__syscall_fstatat64"
-        | "__syscall_newfstatat"
-        | "__syscall_faccessat"
-        | "__syscall_readlinkat" => (LogScopes::FILESYSTEM, AT),
-        "__syscall_rename" => (LogScopes::FILESYSTEM, &[CStr, CStr]),
-        "__syscall_renameat" => (LogScopes::FILESYSTEM, &[Value, CStr, Value, CStr]),
-        "__syscall_symlinkat" => (LogScopes::FILESYSTEM, &[CStr, Value, CStr]),
-        n if n.starts_with("__syscall_") => (LogScopes::FILESYSTEM, &[]),
-        n if n.starts_with("invoke_")
-            || n.starts_with("__cxa_")
-            || n == "_emscripten_throw_longjmp"
-            || n == "emscripten_longjmp"
-            || n == "__resumeException"
-            || n == "llvm_eh_typeid_for" =>
-        {
-            (LogScopes::EXCEPTIONS, &[])
-        }
-        "emscripten_resize_heap"
-        | "emscripten_memcpy_big"
-        | "emscripten_notify_memory_growth"
-        | "_mmap_js"
-        | "_munmap_js" => (LogScopes::MEMORY, &[]),
-        "getentropy" => (LogScopes::RANDOM, &[]),
-        "exit" | "abort" | "proc_exit" => (LogScopes::PROC, &[]),
-        "emscripten_sleep" => (LogScopes::POLL, &[]),
-        n if n.contains("time") || n.contains("clock") || n.ends_with("_js") || n == "emscripten_get_now" => {
-            (LogScopes::CLOCK, &[])
-        }
-        _ => return None,
-    })
-}
-
 /// An adapter from `ty`, the legalized form of `inner`'s type (each i64
 /// parameter passed as two i32 halves, low first, as Emscripten's i64
 /// legalization for JavaScript imports does), to `inner`. `None` when `ty`
@@ -425,28 +416,22 @@ fn legalized(
     ))
 }
 
+/// The `env` function `name` with the type `ty` the guest imports it
+/// with: a table row (logged as its scope says), or one made for `ty`.
 fn env_function(
     store: &mut impl AsStoreMut,
     env: &FunctionEnv<EmEnv>,
     name: &str,
     ty: &FunctionType,
 ) -> Result<Function, Error> {
-    if let Some(sig) = name.strip_prefix("invoke_") {
-        return invoke::trampoline(store, env, sig, ty).ok_or_else(|| Error::ImportType {
-            name: name.into(),
-            expected: "(i32 table index, args...) -> result".into(),
-            found: ty.to_string(),
-        });
+    if let Some(family) = family(name) {
+        return family_function(store, env, name, family, ty);
     }
-    if let Some(n) = exceptions::find_matching_catch_arity(name) {
-        return exceptions::find_matching_catch(store, env, n, ty).ok_or_else(|| Error::ImportType {
-            name: name.into(),
-            expected: format!("{n} x i32 -> i32"),
-            found: ty.to_string(),
-        });
-    }
-    let func = typed_function(store, env, name).ok_or_else(|| Error::Unsupported(name.into()))?;
-    let have = func.ty(store);
+    let row = FUNCTIONS.get(name).ok_or_else(|| Error::Unsupported(name.into()))?;
+    let have = match (row.ty)() {
+        ExternType::Function(have) => have,
+        _ => return Err(Error::Unsupported(name.into())),
+    };
     if &have != ty {
         return Err(Error::ImportType {
             name: name.into(),
@@ -454,7 +439,46 @@ fn env_function(
             found: ty.to_string(),
         });
     }
-    Ok(func)
+    match FUNCTIONS.make(store, env, MODULE, row) {
+        wasmer::Extern::Function(f) => Ok(f),
+        _ => Err(Error::Unsupported(name.into())),
+    }
+}
+
+/// An `invoke_*` trampoline or `__cxa_find_matching_catch_N` for the type
+/// `ty` the guest imports it with, logged in the `exceptions` scope.
+fn family_function(
+    store: &mut impl AsStoreMut,
+    env: &FunctionEnv<EmEnv>,
+    name: &str,
+    family: Family<'_>,
+    ty: &FunctionType,
+) -> Result<Function, Error> {
+    let (f, expected) = match family {
+        Family::Invoke(sig) => (
+            invoke::trampoline(store, env, sig, ty),
+            "(i32 table index, args...) -> result".to_string(),
+        ),
+        Family::FindMatchingCatch(n) => (
+            exceptions::find_matching_catch(store, env, n, ty),
+            format!("{n} x i32 -> i32"),
+        ),
+    };
+    let f = f.ok_or_else(|| Error::ImportType {
+        name: name.into(),
+        expected,
+        found: ty.to_string(),
+    })?;
+    if !env.as_ref(store).host.log.contains(LogScopes::EXCEPTIONS) {
+        return Ok(f);
+    }
+    let site = Site {
+        module: MODULE,
+        name: name.to_string().into(),
+        params: &[],
+        results: Results::Values,
+    };
+    Ok(logged(store, env, site, f))
 }
 
 impl Emscripten {
@@ -503,129 +527,139 @@ impl Emscripten {
     /// result being the exit code. An uncaught exception, `abort()` or any
     /// other trap is [`Error::Trap`].
     pub fn start(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
-        // With no async driver installed nothing suspends, so the sequence
-        // completes in one poll.
-        let mut caller = Driven { store, env: &self.env };
-        imports::asyncify::now(self.start_with(&mut caller, instance)).unwrap_or_else(|| {
-            Err(Error::Trap(RuntimeError::new(
-                "the guest suspended outside an async driver",
-            )))
-        })
+        self.run_bound(store, instance)
+    }
+}
+
+impl ImportSet for Emscripten {
+    type Env = EmEnv;
+    type Options = Options;
+    type Error = Error;
+    const MODULES: &'static [&'static str] = &[MODULE, wasi_snapshot_preview1::MODULE];
+
+    fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module, options: Options) -> Result<Self, Error> {
+        let em = instantiate(store, host, module)?;
+        em.set_invoke_stack_budget(store, options.invoke_stack_budget);
+        Ok(em)
     }
 
-    /// [`Emscripten::start`] under an async driver, for an `-sASYNCIFY`
-    /// build: `emscripten_sleep` and the WASI calls that would block
-    /// suspend the guest (see `wasi_snapshot_preview1::run_async`), with an
-    /// unwind buffer of `buffer_size` bytes. Errors: as [`Emscripten::start`],
-    /// and [`wasi_snapshot_preview1::Error::NotAsyncify`] /
+    fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    fn env(&self) -> &FunctionEnv<EmEnv> {
+        &self.env
+    }
+
+    /// By name and type, as [`instantiate`] defines them (WASI's by name).
+    fn provides(import: &ImportType) -> bool {
+        let ExternType::Function(ty) = import.ty() else {
+            return false;
+        };
+        match import.module() {
+            wasi_snapshot_preview1::MODULE => {
+                wasi_snapshot_preview1::Functions::<EmEnv>::PREVIEW1.provides(import.name())
+            }
+            MODULE => match family(import.name()) {
+                Some(Family::Invoke(_)) => invoke::fits(ty),
+                Some(Family::FindMatchingCatch(_)) => exceptions::find_matching_catch_fits(ty),
+                None => FUNCTIONS
+                    .get(import.name())
+                    .is_some_and(|row| (row.ty)() == ExternType::Function(ty.clone())),
+            },
+            _ => false,
+        }
+    }
+
+    /// The WASI calls that wait, and `emscripten_sleep`, as async functions.
+    fn on_coroutines(&mut self, store: &mut impl AsStoreMut, module: &Module) {
+        let wasi = wasi_snapshot_preview1::imported_by(module);
+        wasi_snapshot_preview1::coroutine_functions(store, &self.env, &mut self.imports, &wasi);
+        if self.imports.get_export(MODULE, "emscripten_sleep").is_none() {
+            return;
+        }
+        let sleep = Function::new_typed_with_env_async(
+            store,
+            &self.env,
+            |env: AsyncFunctionEnvMut<EmEnv>, ms: u32| async move {
+                imports::asyncify::coroutine(env, move |ctx, origin| proc::sleep_step(ctx, ms, origin))
+                    .await
+                    .map(drop)
+            },
+        );
+        // The synchronous log wrapper can call it: the wait still yields
+        // the coroutine, which holds the wrapper's frame too.
+        let sleep = FUNCTIONS.logged_as(store, &self.env, MODULE, "emscripten_sleep", sleep);
+        self.imports.define(MODULE, "emscripten_sleep", sleep);
+    }
+
+    fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
+        self.bind(store, instance)
+    }
+
+    /// An `-sASYNCIFY` build's Asyncify state: `emscripten_sleep` and the
+    /// WASI calls that would block suspend the guest. Errors:
+    /// [`wasi_snapshot_preview1::Error::NotAsyncify`] /
     /// [`wasi_snapshot_preview1::Error::Asyncify`] (as [`Error::Wasi`]).
-    pub async fn start_async(
-        &self,
-        store: &mut impl AsStoreMut,
-        instance: &Instance,
-        buffer_size: u32,
-    ) -> Result<u32, Error> {
-        let asyncify = imports::asyncify::Asyncify::from_instance(store, instance, buffer_size)
-            .map_err(wasi_snapshot_preview1::Error::from)?
-            .ok_or(wasi_snapshot_preview1::Error::NotAsyncify)?;
-        self.env.as_mut(store).host.asyncify = Some(asyncify);
-        let code = self.start_with(&mut Driven { store, env: &self.env }, instance).await?;
-        imports::asyncify::release(store, &self.env).map_err(Error::Trap)?;
-        Ok(code)
+    fn suspendable(&self, store: &mut impl AsStoreMut, instance: &Instance, buffer_size: u32) -> Result<(), Error> {
+        Ok(wasi_snapshot_preview1::suspendable(
+            store,
+            &self.env,
+            instance,
+            buffer_size,
+        )?)
     }
 
-    /// The start sequence (what the glue's `callMain` and `exitRuntime`
-    /// do), each call into the guest made through `caller`.
-    async fn start_with(&self, caller: &mut impl Caller, instance: &Instance) -> Result<u32, Error> {
+    /// What the glue's `callMain` and `exitRuntime` do (see
+    /// [`Emscripten::start`]).
+    async fn start(&self, caller: &mut impl Caller<EmEnv>, instance: &Instance) -> Result<Outcome, Error> {
         let exports = &instance.exports;
         if let Ok(start) = exports.get_function("_start") {
-            return exit_code(caller.call(start, &[]).await.map(|_| 0));
+            return Ok(Outcome::of(caller.call(start, &[]).await.map(|_| 0)));
         }
         let main = exports
             .get_function("main")
             .or_else(|_| exports.get_function("__main_argc_argv"))
             .map_err(|_| Error::MissingEntry)?;
-        let result = async {
-            if let Ok(ctors) = exports.get_function("__wasm_call_ctors") {
-                caller.call(ctors, &[]).await?;
+        Ok(Outcome::of(call_main(caller, instance, main).await))
+    }
+}
+
+/// `__wasm_call_ctors`, `main(argc, argv)`, then the atexit handlers;
+/// main's result is the exit code.
+async fn call_main(caller: &mut impl Caller<EmEnv>, instance: &Instance, main: &Function) -> Result<u32, RuntimeError> {
+    if let Ok(ctors) = instance.exports.get_function("__wasm_call_ctors") {
+        caller.call(ctors, &[]).await?;
+    }
+    let args = caller
+        .with_ctx(|ctx| {
+            let ty = main.ty(ctx);
+            match ty.params().len() {
+                0 => Ok(vec![]),
+                2 => guest::build_argv(ctx).map(|(argc, argv)| vec![Value::I32(argc), Value::I32(argv)]),
+                _ => Err(RuntimeError::new(format!("main has an unexpected type {ty}"))),
             }
-            let args = caller
-                .with_ctx(|ctx| {
-                    let ty = main.ty(ctx);
-                    match ty.params().len() {
-                        0 => Ok(vec![]),
-                        2 => guest::build_argv(ctx).map(|(argc, argv)| vec![Value::I32(argc), Value::I32(argv)]),
-                        _ => Err(RuntimeError::new(format!("main has an unexpected type {ty}"))),
-                    }
-                })
-                .await?;
-            let ret = caller.call(main, &args).await?;
-            let code = match ret.first() {
-                Some(Value::I32(c)) => *c as u32,
-                _ => 0,
-            };
-            for f in caller.with_ctx(proc::exit_calls).await {
-                caller.call(&f, &[]).await?;
-            }
-            Ok(code)
-        }
-        .await;
-        exit_code(result)
+        })
+        .await?;
+    let ret = caller.call(main, &args).await?;
+    let code = match ret.first() {
+        Some(Value::I32(c)) => *c as u32,
+        _ => 0,
+    };
+    for f in caller.with_ctx(proc::exit_calls).await {
+        caller.call(&f, &[]).await?;
     }
+    Ok(code)
 }
 
-/// How [`Emscripten::start_with`] calls into the guest: through the
-/// Asyncify driver on a store ([`Driven`]; without an Asyncify guest it is
-/// a plain call), or with `call_async` on coroutines ([`OnCoroutine`]).
-trait Caller {
-    /// Calls `f` with `args` to the end, awaiting whatever the guest waits
-    /// for on the way.
-    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError>;
-    /// Runs `f` on the guest's environment, between calls.
-    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R;
-}
-
-/// A store and the Asyncify driver ([`imports::asyncify::drive`]).
-struct Driven<'a, S> {
-    store: &'a mut S,
-    env: &'a FunctionEnv<EmEnv>,
-}
-
-impl<S: AsStoreMut> Caller for Driven<'_, S> {
-    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
-        imports::asyncify::drive(self.store, self.env, |s| f.call(s, args)).await
-    }
-    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
-        f(&mut self.env.clone().into_mut(self.store))
-    }
-}
-
-/// A store running on wasmer's `experimental-async` coroutines.
-struct OnCoroutine<'a> {
-    store: &'a StoreAsync,
-    env: &'a FunctionEnv<EmEnv>,
-}
-
-impl Caller for OnCoroutine<'_> {
-    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
-        f.call_async(self.store, args.to_vec()).await
-    }
-    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
-        let mut store = wasmer::AsStoreAsync::write_lock(self.store).await;
-        f(&mut self.env.clone().into_mut(&mut store))
-    }
-}
-
-/// [`run`] for an async caller, for an `-sASYNCIFY` build (see
-/// [`Emscripten::start_async`]): the guest's sleeps and blocking calls
-/// suspend it instead of its thread. Errors: as [`run`] and
-/// [`Emscripten::start_async`].
+/// [`run`] for an async caller, for an `-sASYNCIFY` build: the guest's
+/// sleeps and blocking calls suspend it instead of its thread
+/// ([`ImportSet::suspendable`]; a bound guest runs so with
+/// [`ImportSet::run_bound_async`]). Errors: as [`run`], and
+/// [`wasi_snapshot_preview1::Error::NotAsyncify`] /
+/// [`wasi_snapshot_preview1::Error::Asyncify`] (as [`Error::Wasi`]).
 pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let em = instantiate(store, config.build()?, module)?;
-    let instance = Instance::new(store, module, em.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    em.bind(store, &instance)?;
-    em.start_async(store, &instance, imports::asyncify::DEFAULT_BUFFER_SIZE)
-        .await
+    driver::run_async::<Emscripten>(store, module, config, Options::new()).await
 }
 
 /// [`run`] for an async caller, for any Emscripten guest, `-sASYNCIFY`
@@ -636,61 +670,20 @@ pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: Mod
 /// without blocking its thread. Takes the store by value (wasmer runs it as
 /// a `StoreAsync`). The output is the same as through [`run`]. Errors: as
 /// [`run`].
-pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let mut host = config.build()?;
-    host.coroutine = true;
-    let mut em = instantiate(&mut store, host, module)?;
-    let wasi = wasi_snapshot_preview1::imported_by(module);
-    wasi_snapshot_preview1::coroutine_functions(&mut store, &em.env, &mut em.imports, &wasi);
-    if em.imports.get_export(MODULE, "emscripten_sleep").is_some() {
-        let sleep = Function::new_typed_with_env_async(
-            &mut store,
-            &em.env,
-            |env: AsyncFunctionEnvMut<EmEnv>, ms: u32| async move {
-                imports::asyncify::coroutine(env, move |ctx, origin| proc::sleep_step(ctx, ms, origin))
-                    .await
-                    .map(drop)
-            },
-        );
-        let mut one = wasmer::Exports::new();
-        one.insert("emscripten_sleep", sleep);
-        // The synchronous log wrapper can call it: the wait still yields
-        // the coroutine, which holds the wrapper's frame too.
-        for (name, f) in imports::log::wrap(&mut store, &em.env, MODULE, one, log_scope).iter() {
-            em.imports.define(MODULE, name, f.clone());
-        }
-    }
-    let instance = Instance::new(&mut store, module, em.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    em.bind(&mut store, &instance)?;
-    let store = store.into_async();
-    em.start_with(
-        &mut OnCoroutine {
-            store: &store,
-            env: &em.env,
-        },
-        &instance,
-    )
-    .await
+pub async fn run_coroutine(store: Store, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
+    driver::run_coroutine::<Emscripten>(store, module, config, Options::new()).await
 }
 
 /// Does the whole sequence: builds the host from `config`, instantiates
 /// `module` with the `env` and WASI imports, binds it, [`Emscripten::start`]s
 /// it and returns the exit code.
 pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let em = instantiate(store, config.build()?, module)?;
-    let instance = Instance::new(store, module, em.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    em.bind(store, &instance)?;
-    em.start(store, &instance)
+    driver::run::<Emscripten>(store, module, config, Options::new())
 }
 
-/// Turns the result of running a guest into an exit code: [`ExitCode`]
-/// (from `exit`/`proc_exit`) is its code, any other trap an error.
+/// Turns the result of running a guest into an exit code:
+/// [`imports::ExitCode`] (from `exit`/`proc_exit`) is its code, any other
+/// trap an error ([`Outcome::of`]).
 pub fn exit_code(result: Result<u32, RuntimeError>) -> Result<u32, Error> {
-    match result {
-        Ok(code) => Ok(code),
-        Err(e) => match ExitCode::from_runtime_error(e) {
-            Ok(ExitCode(code)) => Ok(code),
-            Err(e) => Err(Error::Trap(e)),
-        },
-    }
+    driver::exit_code(Outcome::of(result))
 }

@@ -82,7 +82,7 @@ pub fn get_temp_ret0(ctx: Ctx<'_>) -> i32 {
 }
 
 /// `emscripten_sleep(ms)`: waits `ms` milliseconds. Under an async driver
-/// (an `-sASYNCIFY` guest under [`crate::Emscripten::start_async`], or any
+/// (an `-sASYNCIFY` guest under [`crate::run_async`], or any
 /// guest under [`crate::run_coroutine`]) suspends the guest, as the glue's
 /// Asyncify does, so its thread runs other work; otherwise blocks, which a
 /// native host can simply do. Errors: a trap if suspending fails.

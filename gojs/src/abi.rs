@@ -14,7 +14,9 @@ use crate::stack::{frames, refreshed_sp, with_stack, Bool, Bytes, Int64, Ref, Sl
 use crate::value::{HeapFull, Value};
 use crate::world::JsResult;
 use crate::{builtins, Abi, GoJs, Trap};
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+use imports::define::Table;
+use imports::log::Results;
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 type Ctx<'a> = FunctionEnvMut<'a, GoJs>;
 type HostResult = Result<(), RuntimeError>;
@@ -22,43 +24,42 @@ type HostResult = Result<(), RuntimeError>;
 /// Most timeouts pending at once (Go keeps one); beyond, the guest stops.
 pub const MAX_TIMERS: usize = 1 << 16;
 
-/// Defines every `(i32 sp) -> ()` function on `env`.
-pub(crate) fn exports(store: &mut impl AsStoreMut, env: &FunctionEnv<GoJs>) -> Exports {
-    let mut e = Exports::new();
-    macro_rules! go_functions {
-        ($($name:literal => $f:ident,)*) => {
-            $(e.insert($name, Function::new_typed_with_env(store, env, $f));)*
-        };
-    }
-    go_functions! {
-        "runtime.wasmExit" => wasm_exit,
-        "runtime.wasmWrite" => wasm_write,
-        "runtime.resetMemoryDataView" => reset_memory_data_view,
-        "runtime.nanotime1" => nanotime1,
-        "runtime.walltime" => walltime,
-        "runtime.walltime1" => walltime,
-        "runtime.scheduleTimeoutEvent" => schedule_timeout_event,
-        "runtime.clearTimeoutEvent" => clear_timeout_event,
-        "runtime.getRandomData" => get_random_data,
-        "syscall/js.finalizeRef" => finalize_ref,
-        "syscall/js.stringVal" => string_val,
-        "syscall/js.valueGet" => value_get,
-        "syscall/js.valueSet" => value_set,
-        "syscall/js.valueDelete" => value_delete,
-        "syscall/js.valueIndex" => value_index,
-        "syscall/js.valueSetIndex" => value_set_index,
-        "syscall/js.valueCall" => value_call,
-        "syscall/js.valueInvoke" => value_invoke,
-        "syscall/js.valueNew" => value_new,
-        "syscall/js.valueLength" => value_length,
-        "syscall/js.valuePrepareString" => value_prepare_string,
-        "syscall/js.valueLoadString" => value_load_string,
-        "syscall/js.valueInstanceOf" => value_instance_of,
-        "syscall/js.copyBytesToGo" => copy_bytes_to_go,
-        "syscall/js.copyBytesToJS" => copy_bytes_to_js,
-    }
-    e
-}
+/// Every `(i32 sp) -> ()` function, by the names wasm_exec.js gives them
+/// (a superset of both ABIs: `runtime.walltime1` of Go <= 1.16, and
+/// `debug` of module `go`), with its logging scope. Every one takes only
+/// Go's stack pointer, so calls log as `a0=<sp>`.
+pub(crate) const FUNCTIONS: Table<GoJs> = Table {
+    rows: imports::import_rows! { env: GoJs;
+        "runtime.wasmExit" [PROC] => wasm_exit;
+        "runtime.wasmWrite" [FILESYSTEM] => wasm_write;
+        "runtime.resetMemoryDataView" [MEMORY] => reset_memory_data_view;
+        "runtime.nanotime1" [CLOCK] => nanotime1;
+        "runtime.walltime" [CLOCK] => walltime;
+        "runtime.walltime1" [CLOCK] => walltime;
+        "runtime.scheduleTimeoutEvent" [CLOCK] => schedule_timeout_event;
+        "runtime.clearTimeoutEvent" [CLOCK] => clear_timeout_event;
+        "runtime.getRandomData" [RANDOM] => get_random_data;
+        "syscall/js.finalizeRef" [FILESYSTEM] => finalize_ref;
+        "syscall/js.stringVal" [FILESYSTEM] => string_val;
+        "syscall/js.valueGet" [FILESYSTEM] => value_get;
+        "syscall/js.valueSet" [FILESYSTEM] => value_set;
+        "syscall/js.valueDelete" [FILESYSTEM] => value_delete;
+        "syscall/js.valueIndex" [FILESYSTEM] => value_index;
+        "syscall/js.valueSetIndex" [FILESYSTEM] => value_set_index;
+        "syscall/js.valueCall" [FILESYSTEM] => value_call;
+        "syscall/js.valueInvoke" [FILESYSTEM] => value_invoke;
+        "syscall/js.valueNew" [FILESYSTEM] => value_new;
+        "syscall/js.valueLength" [FILESYSTEM] => value_length;
+        "syscall/js.valuePrepareString" [FILESYSTEM] => value_prepare_string;
+        "syscall/js.valueLoadString" [FILESYSTEM] => value_load_string;
+        "syscall/js.valueInstanceOf" [FILESYSTEM] => value_instance_of;
+        "syscall/js.copyBytesToGo" [FILESYSTEM] => copy_bytes_to_go;
+        "syscall/js.copyBytesToJS" [FILESYSTEM] => copy_bytes_to_js;
+        "debug" [NONE] => debug;
+    },
+    base: None,
+    results: Results::Values,
+};
 
 frames! {
     /// `func wasmExit(code int32)`.
@@ -434,7 +435,7 @@ fn copy_bytes(
 }
 
 /// `debug(value)` (module `go` only): `console.log(value)`, to stdout.
-pub(crate) fn debug(mut ctx: Ctx<'_>, value: i32) -> HostResult {
+fn debug(mut ctx: Ctx<'_>, value: i32) -> HostResult {
     let line = format!("{value}\n");
     let _ = crate::fs::write_all(&mut ctx.data_mut().host, 1, line.as_bytes());
     Ok(())

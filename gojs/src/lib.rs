@@ -50,10 +50,14 @@ mod start;
 pub mod value;
 pub mod world;
 
-use imports::{AsHost, Errno, Host, ModuleConfig};
+use imports::driver::{self, Caller, ImportSet};
+use imports::{AsHost, Errno, Host, ModuleConfig, Outcome};
 use thiserror::Error;
 use value::HeapFull;
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, Imports, Instance, Module, RuntimeError, TypedFunction};
+use wasmer::{
+    AsStoreMut, Exports, FunctionEnv, ImportType, Imports, Instance, Module, RuntimeError, TypedFunction,
+    Value as WasmValue,
+};
 use world::World;
 
 /// Which of Go's two js/wasm ABIs a module uses.
@@ -105,7 +109,7 @@ pub enum Error {
     Instantiation(#[from] Box<wasmer::InstantiationError>),
     /// The guest trapped (other than by exiting).
     #[error("{0}")]
-    Trap(RuntimeError),
+    Trap(#[from] RuntimeError),
     /// A callback threw, which in node is an uncaught exception.
     #[error("uncaught exception in a callback: {0}")]
     Uncaught(String),
@@ -227,29 +231,8 @@ pub fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module) -> 
     };
     let env = FunctionEnv::new(store, state);
     let mut imports = Imports::new();
-    let functions = exports(store, &env);
-    let functions = imports::log::wrap(store, &env, abi.module_name(), functions, log_scope);
-    imports.register_namespace(abi.module_name(), functions);
+    imports.register_namespace(abi.module_name(), exports(store, &env));
     Ok(GoImports { env, imports, abi })
-}
-
-/// The logging scope of each import. Every one takes only Go's stack
-/// pointer, so calls log as `a0=<sp>`.
-fn log_scope(name: &str) -> Option<(imports::log::LogScopes, &'static [imports::log::Show])> {
-    use imports::log::LogScopes;
-    Some(match name {
-        "runtime.wasmExit" => (LogScopes::PROC, &[]),
-        "runtime.wasmWrite" => (LogScopes::FILESYSTEM, &[]),
-        "runtime.nanotime1"
-        | "runtime.walltime"
-        | "runtime.walltime1"
-        | "runtime.scheduleTimeoutEvent"
-        | "runtime.clearTimeoutEvent" => (LogScopes::CLOCK, &[]),
-        "runtime.getRandomData" => (LogScopes::RANDOM, &[]),
-        "runtime.resetMemoryDataView" => (LogScopes::MEMORY, &[]),
-        n if n.starts_with("syscall/js.") => (LogScopes::FILESYSTEM, &[]),
-        _ => return None,
-    })
 }
 
 impl From<HeapFull> for Error {
@@ -259,11 +242,11 @@ impl From<HeapFull> for Error {
 }
 
 /// The functions of both ABIs on `env`, by the names wasm_exec.js gives
-/// them (a superset: `runtime.walltime1` of Go <= 1.16 and `debug` too).
+/// them (a superset: `runtime.walltime1` of Go <= 1.16 and `debug` too),
+/// logged under the module name of the environment's ABI.
 pub fn exports(store: &mut impl AsStoreMut, env: &FunctionEnv<GoJs>) -> Exports {
-    let mut e = abi::exports(store, env);
-    e.insert("debug", Function::new_typed_with_env(store, env, abi::debug));
-    e
+    let module = env.as_ref(store).abi.module_name();
+    abi::FUNCTIONS.define(store, env, module, &|_| true)
 }
 
 impl GoImports {
@@ -316,12 +299,8 @@ impl GoImports {
     /// [`Error::MissingExport`], [`Error::Trap`], [`Error::Uncaught`],
     /// [`Error::Deadlock`].
     pub fn start(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
-        // Waiting blocks here, so the sequence completes in one poll.
-        imports::asyncify::now(self.start_with(store, instance, false)).unwrap_or_else(|| {
-            Err(Error::Trap(RuntimeError::new(
-                "the event loop waited outside an async driver",
-            )))
-        })
+        self.bind(store, instance)?;
+        self.run_bound(store, instance)
     }
 
     /// [`GoImports::start`] for an async caller: while the program waits
@@ -330,27 +309,62 @@ impl GoImports {
     /// the host whenever every goroutine is blocked, so no Asyncify
     /// transform is needed. Errors: as [`GoImports::start`].
     pub async fn start_async(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Error> {
-        self.start_with(store, instance, true).await
+        self.bind(store, instance)?;
+        let buffer = imports::asyncify::DEFAULT_BUFFER_SIZE;
+        self.run_bound_async(store, instance, buffer).await
+    }
+}
+
+impl ImportSet for GoImports {
+    type Env = GoJs;
+    type Options = ();
+    type Error = Error;
+    const MODULES: &'static [&'static str] = &["go", "gojs"];
+
+    fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module, _: ()) -> Result<Self, Error> {
+        instantiate(store, host, module)
     }
 
-    async fn start_with(
-        &self,
-        store: &mut impl AsStoreMut,
-        instance: &Instance,
-        asynchronous: bool,
-    ) -> Result<u32, Error> {
-        self.bind(store, instance)?;
-        let run_fn = instance
+    fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    fn env(&self) -> &FunctionEnv<GoJs> {
+        &self.env
+    }
+
+    fn provides(import: &ImportType) -> bool {
+        Self::MODULES.contains(&import.module()) && abi::FUNCTIONS.provides(import.name())
+    }
+
+    fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
+        self.bind(store, instance)
+    }
+
+    /// `run(argc, argv)` in `$PWD`, then the event loop (see
+    /// [`GoImports::start`]); waits for timers through `caller`.
+    async fn start(&self, caller: &mut impl Caller<GoJs>, instance: &Instance) -> Result<Outcome, Error> {
+        let missing = || Error::MissingExport("function run: (i32, i32) -> ()");
+        let typed = caller
+            .with_ctx(|ctx| {
+                instance
+                    .exports
+                    .get_typed_function::<(i32, i32), ()>(ctx, "run")
+                    .is_ok()
+            })
+            .await;
+        let run = instance
             .exports
-            .get_typed_function::<(i32, i32), ()>(&*store, "run")
-            .map_err(|_| Error::MissingExport("function run: (i32, i32) -> ()"))?;
-        let mut ctx = self.env.clone().into_mut(store);
-        start::start_in_pwd(ctx.data_mut());
-        let (argc, argv) = start::write_args(&mut ctx)?;
-        if let Some(code) = start::exited(run_fn.call(&mut ctx, argc, argv))? {
-            return Ok(code);
+            .get_function("run")
+            .ok()
+            .filter(|_| typed)
+            .ok_or_else(missing)?;
+        let (argc, argv) = caller.with_ctx(start::enter_run).await?;
+        let r = caller.call(run, &[WasmValue::I32(argc), WasmValue::I32(argv)]).await;
+        if let Some(outcome) = start::ended(r.map(drop)) {
+            return Ok(outcome);
         }
-        start::event_loop(&mut ctx, asynchronous).await
+        start::event_loop(caller).await
     }
 }
 
@@ -359,17 +373,13 @@ impl GoImports {
 /// [`GoImports::start`]; returns the exit code (0 when Go's `main`
 /// returns).
 pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let go = instantiate(store, config.build()?, module)?;
-    let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    go.start(store, &instance)
+    driver::run::<GoImports>(store, module, config, ())
 }
 
 /// [`run`] for an async caller: waits for the program's timers without
 /// blocking the thread (see [`GoImports::start_async`]). Errors: as [`run`].
 pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let go = instantiate(store, config.build()?, module)?;
-    let instance = Instance::new(store, module, go.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    go.start_async(store, &instance).await
+    driver::run_async::<GoImports>(store, module, config, ()).await
 }
 
 #[cfg(test)]

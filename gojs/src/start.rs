@@ -10,14 +10,18 @@ use crate::dispatch::{call, resume};
 use crate::stack::with_mem;
 use crate::value::Value;
 use crate::{fs, Error, GoJs, Trap, ARGS_END, ARGS_START};
-use imports::{ExitCode, GuestMemory, Host};
+use imports::driver::Caller;
+use imports::{GuestMemory, Host, Outcome};
 use wasmer::{FunctionEnvMut, RuntimeError};
 
 type Ctx<'a> = FunctionEnvMut<'a, GoJs>;
 
-/// node starts in the directory it was started from; a guest starts in
-/// `$PWD` when that names a directory it can see, else at `/`.
-pub(crate) fn start_in_pwd(s: &mut GoJs) {
+/// What `run` is called with: node starts in the directory it was started
+/// from, so a guest starts in `$PWD` when that names a directory it can
+/// see (else at `/`); argv and the environment are written where Go reads
+/// them ([`write_args`]).
+pub(crate) fn enter_run(ctx: &mut Ctx<'_>) -> Result<(i32, i32), Error> {
+    let s = ctx.data_mut();
     let pwd = s
         .host
         .environ
@@ -27,18 +31,13 @@ pub(crate) fn start_in_pwd(s: &mut GoJs) {
     if let Some(pwd) = pwd.filter(|p| p.starts_with('/')) {
         let _ = fs::chdir(s, &pwd);
     }
+    write_args(ctx)
 }
 
-/// `Ok(Some(code))` when the guest exited, `Ok(None)` when it returned
-/// (paused, waiting for events), an error for any other trap.
-pub(crate) fn exited(r: Result<(), RuntimeError>) -> Result<Option<u32>, Error> {
-    match r {
-        Ok(()) => Ok(None),
-        Err(e) => match ExitCode::from_runtime_error(e) {
-            Ok(ExitCode(code)) => Ok(Some(code)),
-            Err(e) => Err(Error::Trap(e)),
-        },
-    }
+/// `None` when the guest returned (paused, waiting for events); how it
+/// ended otherwise (an exit, or a trap).
+pub(crate) fn ended(r: Result<(), RuntimeError>) -> Option<Outcome> {
+    r.err().map(|e| Outcome::of(Err(e)))
 }
 
 /// `process.env` as `run` reads it: a JS object, so a later value for a
@@ -142,54 +141,58 @@ fn next_step(s: &mut GoJs, deadlock_sent: bool) -> Result<Step, Error> {
 }
 
 /// The event loop after `run` returned: node's, reduced to what Go uses.
-/// With `asynchronous`, waiting for a timer awaits a timer future instead
-/// of sleeping the thread (a clock whose sleep does not block is still
-/// called).
-pub(crate) async fn event_loop(ctx: &mut Ctx<'_>, asynchronous: bool) -> Result<u32, Error> {
+/// Waiting for a timer goes through `caller` (a blocking sleep, or an
+/// awaited timer for an async caller).
+pub(crate) async fn event_loop(caller: &mut impl Caller<GoJs>) -> Result<Outcome, Error> {
     let mut deadlock_sent = false;
     loop {
-        let r = match next_step(ctx.data_mut(), deadlock_sent)? {
-            Step::Callback(f, args) => match call(ctx, &f, Value::Undefined, args) {
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(thrown)) => return Err(Error::Uncaught(ctx.data().world.describe(&thrown))),
-                Err(e) => Err(e),
-            },
-            Step::Timer(id, at) => fire_timer(ctx, id, at, asynchronous).await,
+        let step = caller.with_ctx(|ctx| next_step(ctx.data_mut(), deadlock_sent)).await?;
+        let r = match step {
+            Step::Callback(f, args) => caller.with_ctx(|ctx| callback(ctx, &f, args)).await?,
+            Step::Timer(id, at) => {
+                let (sleeper, now) = caller
+                    .with_ctx(|ctx| (ctx.data().host.nanosleep.clone(), ctx.data().host.nanotime.nanotime()))
+                    .await;
+                if at > now {
+                    caller.sleep(&*sleeper, at - now).await;
+                }
+                caller.with_ctx(|ctx| fire_timer(ctx, id)).await
+            }
             Step::Deadlock => {
                 deadlock_sent = true;
-                send_deadlock(ctx)
+                caller.with_ctx(send_deadlock).await?
             }
             Step::Stuck => return Err(Error::Deadlock),
         };
-        if let Some(code) = exited(r)? {
-            return Ok(code);
+        if let Some(outcome) = ended(r) {
+            return Ok(outcome);
         }
     }
 }
 
-/// Waits until timer `id` is due at `at` (host nanotime), then resumes Go.
-async fn fire_timer(ctx: &mut Ctx<'_>, id: i32, at: u64, asynchronous: bool) -> Result<(), RuntimeError> {
-    let sleeper = ctx.data().host.nanosleep.clone();
-    let now = ctx.data().host.nanotime.nanotime();
-    if at > now {
-        if asynchronous && sleeper.blocks() {
-            imports::asyncify::sleep(at - now).await;
-        } else {
-            sleeper.nanosleep(at - now);
-        }
+/// Calls a queued callback; one that throws is an uncaught exception.
+fn callback(ctx: &mut Ctx<'_>, f: &Value, args: Vec<Value>) -> Result<Result<(), RuntimeError>, Error> {
+    match call(ctx, f, Value::Undefined, args) {
+        Ok(Ok(_)) => Ok(Ok(())),
+        Ok(Err(thrown)) => Err(Error::Uncaught(ctx.data().world.describe(&thrown))),
+        Err(e) => Ok(Err(e)),
     }
+}
+
+/// Resumes Go for the timer `id`, which is then dropped: Go clears the
+/// timeout it was woken for, and JS timers are one-shot, so one that Go
+/// left behind is not fired again (wasm_exec.js would retry forever).
+fn fire_timer(ctx: &mut Ctx<'_>, id: i32) -> Result<(), RuntimeError> {
     let r = resume(ctx);
-    // Go clears the timeout it was woken for; JS timers are one-shot, so
-    // one that Go left behind is dropped, not fired again (wasm_exec.js
-    // would retry forever).
     ctx.data_mut().world.timers.remove(&id);
     r
 }
 
-/// Tells Go nothing is left to wait for: the event `{id: 0}`.
-fn send_deadlock(ctx: &mut Ctx<'_>) -> Result<(), RuntimeError> {
+/// Tells Go nothing is left to wait for: the event `{id: 0}`, which
+/// makes Go report its own deadlock and exit.
+fn send_deadlock(ctx: &mut Ctx<'_>) -> Result<Result<(), RuntimeError>, Error> {
     let w = &mut ctx.data_mut().world;
     let ev = w.object(&[("id", Value::Number(0.0))])?;
     w.set_pending_event(Value::Object(ev));
-    resume(ctx)
+    Ok(resume(ctx))
 }

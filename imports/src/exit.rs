@@ -64,3 +64,49 @@ impl<F> std::fmt::Debug for ExitCallback<F> {
         f.write_str("ExitCallback")
     }
 }
+
+/// How a guest's run ended: it exited (returned from its entry point, or
+/// ended itself with an exit code), or it trapped.
+#[derive(Debug)]
+pub enum Outcome {
+    /// It exited with this code (0 when its entry point returned).
+    Exited(u32),
+    /// It trapped, other than by exiting: the trap, with its wasm
+    /// backtrace.
+    Trapped(wasmer::RuntimeError),
+}
+
+impl Outcome {
+    /// The one exit-code check: what calling a guest's entry point came
+    /// to. `Ok(code)` is its exit code (the entry point returned, and
+    /// `code` is what the toolchain makes of that: 0, or `main`'s result);
+    /// an [`ExitCode`] trap is that code; any other trap is
+    /// [`Outcome::Trapped`].
+    pub fn of(result: Result<u32, wasmer::RuntimeError>) -> Outcome {
+        match result.map_err(ExitCode::from_runtime_error) {
+            Ok(code) | Err(Ok(ExitCode(code))) => Outcome::Exited(code),
+            Err(Err(trap)) => Outcome::Trapped(trap),
+        }
+    }
+
+    /// The exit code, or the trap as the error.
+    pub fn code(self) -> Result<u32, wasmer::RuntimeError> {
+        match self {
+            Outcome::Exited(code) => Ok(code),
+            Outcome::Trapped(trap) => Err(trap),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_exit_code_check() {
+        assert!(matches!(Outcome::of(Ok(3)), Outcome::Exited(3)));
+        assert!(matches!(Outcome::of(Err(ExitCode(5).trap())), Outcome::Exited(5)));
+        let trapped = Outcome::of(Err(wasmer::RuntimeError::new("unreachable")));
+        assert_eq!(trapped.code().unwrap_err().message(), "unreachable");
+    }
+}

@@ -1,11 +1,17 @@
 //! The per-guest state every import set shares.
 
+use crate::asyncify::state::Asyncify;
 use crate::clock::{CpuTime, Nanosleep, Nanotime, Walltime};
 use crate::descriptor::Descriptors;
+use crate::errno::{Errno, Result};
+use crate::exit::ExitHandler;
+use crate::log::LogScopes;
+use crate::memory::GuestMemory;
 use crate::mount::Mounts;
 use crate::random::Random;
 use std::fmt;
 use std::sync::Arc;
+use wasmer::FunctionEnvMut;
 
 /// One guest's view of the world, built by [`crate::ModuleConfig::build`]
 /// and kept in the wasmer `FunctionEnv` of every import set the guest
@@ -32,23 +38,23 @@ pub struct Host {
     pub random: Random,
     /// The guest's memory, once bound after instantiation.
     pub memory: Option<wasmer::Memory>,
-    /// Which host calls are logged (see [`crate::log`]).
-    pub log: crate::log::LogScopes,
-    /// What a guest's exit does (see [`crate::ExitHandler`]).
-    pub exit: Arc<dyn crate::ExitHandler>,
-    /// The guest's Asyncify state while an async driver runs it
-    /// ([`crate::asyncify`]); `None` in the synchronous API, where
-    /// blocking calls block.
-    pub asyncify: Option<crate::asyncify::Asyncify>,
+    /// Which host calls are logged (see the `log` module).
+    pub log: LogScopes,
+    /// What a guest's exit does (see [`ExitHandler`]).
+    pub exit: Arc<dyn ExitHandler>,
+    /// The guest's Asyncify state while an async driver runs it (the
+    /// `asyncify` module); `None` in the synchronous API, where blocking
+    /// calls block.
+    pub asyncify: Option<Asyncify>,
     /// Set while the guest runs on a coroutine (wasmer's
     /// `experimental-async`), whose blocking calls are async host
-    /// functions that wait instead of blocking ([`crate::asyncify::coroutine`]).
+    /// functions that wait instead of blocking (`asyncify::coroutine`).
     pub coroutine: bool,
 }
 
 impl Host {
     /// The trap a host function returns to end the guest with `code`, as
-    /// the configured [`crate::ExitHandler`] decides.
+    /// the configured [`ExitHandler`] decides.
     pub fn exit(&self, code: u32) -> wasmer::RuntimeError {
         self.exit.exit(code)
     }
@@ -83,4 +89,27 @@ impl AsHost for Host {
     fn host_mut(&mut self) -> &mut Host {
         self
     }
+}
+
+/// Runs `f` with the host state and the guest's whole memory, borrowed
+/// once for this call. No memory bound yet (the embedder has not called
+/// the import set's `bind`): `EFAULT`.
+pub fn with_memory<S, R, F>(ctx: &mut FunctionEnvMut<'_, S>, f: F) -> Result<R>
+where
+    S: AsHost,
+    F: FnOnce(&mut S, &mut GuestMemory<'_>) -> Result<R>,
+{
+    let (data, store) = ctx.data_and_store_mut();
+    let view = data.host().memory.as_ref().ok_or(Errno::Fault)?.view(&store);
+    // SAFETY: `data_unchecked_mut` requires that nothing else reads,
+    // writes or resizes the memory while the slice lives. The guest is
+    // suspended in this host call, and `f` gets the host state but not the
+    // store, so it can neither call back into wasm nor grow or view the
+    // memory another way; the slice does not outlive `f`. This is the
+    // borrow `WasmSlice::access` builds too (a `from_raw_parts_mut` over
+    // the same bytes), without its per-call bounds and alignment
+    // bookkeeping, which cost ~90 instructions of a ~670-instruction
+    // `fd_write` (BENCHMARKS.md).
+    let bytes = unsafe { view.data_unchecked_mut() };
+    f(data, &mut GuestMemory::new(bytes))
 }

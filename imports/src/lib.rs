@@ -17,7 +17,10 @@
 //!   mkdir, rename, stat...), over a directory descriptor or the guest's
 //!   one-root [`posix::Namespace`].
 //! - [`memory`]: checked access to guest memory, one borrow per call.
-//! - [`log`]: host-call logging by scope.
+//! - [`log`]: host-call logging by scope; [`define`]: one table per
+//!   import set, which defines its functions and decides which log.
+//! - [`driver`]: one guest driver (`run`, `run_async`, `run_coroutine`)
+//!   over any import set.
 //! - [`asyncify`]: suspending Asyncify-transformed guests in blocking
 //!   calls, for async drivers.
 //!
@@ -53,6 +56,7 @@ pub mod clock;
 pub mod config;
 pub mod define;
 pub mod descriptor;
+pub mod driver;
 pub mod environment;
 pub mod errno;
 pub mod exit;
@@ -67,6 +71,6 @@ pub mod stdio;
 
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;
-pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler};
-pub use host::{AsHost, Host};
-pub use memory::{with_memory, GuestMemory};
+pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome};
+pub use host::{with_memory, AsHost, Host};
+pub use memory::GuestMemory;

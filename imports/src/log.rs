@@ -7,12 +7,17 @@
 //! <== (opened_fd=4,errno=ESUCCESS)
 //! ```
 //!
-//! A guest's scopes live in its [`crate::Host`] (`ModuleConfig::host_logging`);
-//! a host function whose scope is off pays one load and one branch.
+//! A guest's scopes live in its host state (`ModuleConfig::host_logging`),
+//! and are read when its functions are defined: a function whose scope is
+//! off is defined without logging and pays nothing for it. This module
+//! only formats the lines; `define` (an import set's table) decides which
+//! functions log and wraps them.
 
 use crate::errno::Errno;
 use crate::memory::GuestMemory;
+use std::borrow::Cow;
 use std::fmt::Write;
+use wasmer::Value;
 
 /// The `tracing` target of host-call log lines.
 pub const TARGET: &str = "wasmer_imports::hostlog";
@@ -90,17 +95,63 @@ impl std::ops::BitOr for LogScopes {
     }
 }
 
-/// How to show one argument of a logged call.
-#[derive(Clone, Copy, Debug)]
-pub enum Arg {
-    /// A number, shown in decimal.
-    Value(u64),
-    /// A guest string at (pointer, length), shown decoded and quoted.
-    Str(u32, u32),
-    /// A pointer the call writes a `u32` result to: shown in the result line.
-    Out32(u32),
-    /// A pointer the call writes a `u64` result to: shown in the result line.
-    Out64(u32),
+/// How one argument of a logged call is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// As the WebAssembly value it is (an `i32` signed).
+    Value,
+    /// As an unsigned number (WASI's `u32` and `u64` arguments).
+    Unsigned,
+    /// A pointer to a guest string whose length is the next argument,
+    /// shown decoded and quoted.
+    Str,
+    /// A pointer the call writes a `u32` result to: its address here, the
+    /// value in the result line.
+    Out32,
+    /// A pointer the call writes a `u64` result to: as [`Show::Out32`].
+    Out64,
+    /// A pointer to a NUL-terminated guest string, decoded.
+    CStr,
+    /// A pointer to an AssemblyScript string (UTF-16LE, its byte length
+    /// the `u32` before it), decoded.
+    Utf16,
+}
+
+/// One parameter of a logged function: its name (empty: shown by
+/// position, `a0`, `a1`...) and how its value is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param {
+    /// The name, as the ABI's specification spells it.
+    pub name: &'static str,
+    /// How the value is shown.
+    pub show: Show,
+}
+
+/// How the results of a logged call are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Results {
+    /// As the values returned, comma-separated.
+    Values,
+    /// The one `i32` result is a WASI `errno`, shown by name
+    /// (`errno=EBADF`) after the values the call wrote to its out-pointers
+    /// (when it succeeded).
+    Errno,
+}
+
+/// What a log line says of a function: the module it is imported from,
+/// its name, how its parameters and results are shown. Parameters past
+/// the end of `params` are shown by position, as values.
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// The import module, such as `wasi_snapshot_preview1`.
+    pub module: &'static str,
+    /// The function's import name (owned for a function made from the
+    /// guest's own import, such as Emscripten's `invoke_vii`).
+    pub name: Cow<'static, str>,
+    /// Its parameters, in order.
+    pub params: &'static [Param],
+    /// How its results are shown.
+    pub results: Results,
 }
 
 /// Longest string shown in a log line; longer ones are cut with `...`.
@@ -120,89 +171,6 @@ fn show_str(out: &mut String, mem: Option<&GuestMemory<'_>>, ptr: u32, len: u32)
         }
     }
 }
-
-/// Logs `==> module.name(a=1,b="x",...)`; out-pointers are shown as
-/// addresses.
-pub fn call(module: &str, name: &str, args: &[(&str, Arg)], mem: Option<&GuestMemory<'_>>) {
-    let mut line = format!("==> {module}.{name}(");
-    for (i, (n, a)) in args.iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        line.push_str(n);
-        line.push('=');
-        match *a {
-            Arg::Value(v) => {
-                let _ = write!(line, "{v}");
-            }
-            Arg::Str(p, l) => show_str(&mut line, mem, p, l),
-            Arg::Out32(p) | Arg::Out64(p) => {
-                let _ = write!(line, "{p}");
-            }
-        }
-    }
-    line.push(')');
-    tracing::info!(target: TARGET, "{line}");
-}
-
-/// Logs `<== (out=..,errno=ENAME)` after a call: the values written to
-/// its out-pointers (when it succeeded) and its errno.
-pub fn result(args: &[(&str, Arg)], errno: Option<Errno>, mem: Option<&GuestMemory<'_>>) {
-    let mut line = String::from("<== (");
-    for (n, a) in args {
-        let v = match (*a, mem, errno) {
-            (Arg::Out32(p), Some(m), Some(Errno::Success)) => m.read_u32(p).map(u64::from).ok(),
-            (Arg::Out64(p), Some(m), Some(Errno::Success)) => m.read_u64(p).ok(),
-            _ => continue,
-        };
-        match v {
-            Some(v) => {
-                let _ = write!(line, "{n}={v},");
-            }
-            None => {
-                let _ = write!(line, "{n}=<bad pointer>,");
-            }
-        }
-    }
-    match errno {
-        Some(e) => {
-            let _ = write!(line, "errno={e}");
-        }
-        None => line.push_str("trap"),
-    }
-    line.push(')');
-    tracing::info!(target: TARGET, "{line}");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scopes_parse() {
-        assert_eq!(LogScopes::parse("filesystem,clock").unwrap(), LogScopes(3));
-        assert!(LogScopes::parse("all").unwrap().contains(LogScopes::SOCK));
-        assert!(LogScopes::parse("files").unwrap_err().contains("valid: filesystem"));
-        assert_eq!(LogScopes::parse("").unwrap(), LogScopes::NONE);
-    }
-}
-
-/// How a [`wrap`]ped function's argument is shown, by position.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Show {
-    /// As a number.
-    Value,
-    /// A pointer to a NUL-terminated guest string, decoded.
-    CStr,
-    /// A pointer to an AssemblyScript string (UTF-16LE, its byte length
-    /// the `u32` before it), decoded.
-    Utf16,
-}
-
-/// Describes one function of an import set for logging: its scope, and
-/// how to show its arguments (positions not listed are numbers). `None`
-/// leaves the function unlogged.
-pub type Classify = fn(&str) -> Option<(LogScopes, &'static [Show])>;
 
 fn show_cstr(out: &mut String, mem: Option<&GuestMemory<'_>>, ptr: u32) {
     let bytes = mem.and_then(|m| m.bytes().get(ptr as usize..));
@@ -246,92 +214,178 @@ fn show_utf16(out: &mut String, mem: Option<&GuestMemory<'_>>, ptr: u32) {
     }
 }
 
-fn value_text(v: &wasmer::Value) -> String {
+fn value_text(v: &Value) -> String {
     match v {
-        wasmer::Value::I32(x) => x.to_string(),
-        wasmer::Value::I64(x) => x.to_string(),
-        wasmer::Value::F32(x) => x.to_string(),
-        wasmer::Value::F64(x) => x.to_string(),
+        Value::I32(x) => x.to_string(),
+        Value::I64(x) => x.to_string(),
+        Value::F32(x) => x.to_string(),
+        Value::F64(x) => x.to_string(),
         other => format!("{other:?}"),
     }
 }
 
-/// Wraps the functions of `exports` (an import set's, defined over `env`)
-/// whose scope `classify` says is on in the guest's [`LogScopes`], so each
-/// call logs `==> module.name(args)` and `<== (results)` / `<== (trap)`.
-/// Functions whose scope is off are returned as they are: logging costs
-/// nothing unless asked for. Argument names are positional (`a0`, `a1`...)
-/// except where `classify` says to decode a string.
-pub fn wrap<S: crate::AsHost>(
-    store: &mut impl wasmer::AsStoreMut,
-    env: &wasmer::FunctionEnv<S>,
-    module: &'static str,
-    exports: wasmer::Exports,
-    classify: Classify,
-) -> wasmer::Exports {
-    let scopes = env.as_ref(store).host().log;
-    if scopes == LogScopes::NONE {
-        return exports;
-    }
-    let mut out = wasmer::Exports::new();
-    for (name, ext) in exports.iter() {
-        let wasmer::Extern::Function(inner) = ext else {
-            out.insert(name.clone(), ext.clone());
-            continue;
-        };
-        let Some((_, shows)) = classify(name).filter(|(s, _)| scopes.contains(*s)) else {
-            out.insert(name.clone(), ext.clone());
-            continue;
-        };
-        let ty = inner.ty(store);
-        let inner = inner.clone();
-        let fname = name.clone();
-        let f = wasmer::Function::new_with_env(store, env, ty, move |mut ctx, args| {
-            let mut line = String::new();
-            {
-                let _ = crate::with_memory(&mut ctx, |_, mem| {
-                    line = call_line(module, &fname, args, shows, Some(mem));
-                    Ok(())
-                });
-                if line.is_empty() {
-                    line = call_line(module, &fname, args, shows, None);
-                }
-            }
-            tracing::info!(target: TARGET, "{line}");
-            let r = inner.call(&mut ctx, args);
-            match &r {
-                Ok(vals) => {
-                    let v: Vec<String> = vals.iter().map(value_text).collect();
-                    tracing::info!(target: TARGET, "<== ({})", v.join(","));
-                }
-                Err(_) => tracing::info!(target: TARGET, "<== (trap)"),
-            }
-            r.map(|b| b.into_vec())
-        });
-        out.insert(name.clone(), f);
-    }
-    out
-}
-
-fn call_line(
-    module: &str,
-    name: &str,
-    args: &[wasmer::Value],
-    shows: &[Show],
-    mem: Option<&GuestMemory<'_>>,
-) -> String {
-    let mut line = format!("==> {module}.{name}(");
+/// `==> module.name(a=1,b="x",...)` for a call of `site` with `args`;
+/// strings are read from `mem` (when there is one), out-pointers shown as
+/// addresses.
+pub fn call_line(site: &Site, args: &[Value], mem: Option<&GuestMemory<'_>>) -> String {
+    let mut line = format!("==> {}.{}(", site.module, site.name);
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
             line.push(',');
         }
-        let _ = write!(line, "a{i}=");
-        match (shows.get(i), a) {
-            (Some(Show::CStr), wasmer::Value::I32(p)) => show_cstr(&mut line, mem, *p as u32),
-            (Some(Show::Utf16), wasmer::Value::I32(p)) => show_utf16(&mut line, mem, *p as u32),
+        let param = site.params.get(i);
+        match param.map(|p| p.name).filter(|n| !n.is_empty()) {
+            Some(name) => line.push_str(name),
+            None => {
+                let _ = write!(line, "a{i}");
+            }
+        }
+        line.push('=');
+        let ptr = || a.i32().map(|p| p as u32);
+        match (param.map(|p| p.show).unwrap_or(Show::Value), ptr()) {
+            (Show::Str, Some(p)) => {
+                let len = args.get(i + 1).and_then(Value::i32).map_or(0, |l| l as u32);
+                show_str(&mut line, mem, p, len)
+            }
+            (Show::CStr, Some(p)) => show_cstr(&mut line, mem, p),
+            (Show::Utf16, Some(p)) => show_utf16(&mut line, mem, p),
+            (Show::Unsigned | Show::Out32 | Show::Out64, _) => line.push_str(&unsigned_text(a)),
             _ => line.push_str(&value_text(a)),
         }
     }
     line.push(')');
     line
+}
+
+/// `<== (out=..,errno=ENAME)` or `<== (v1,v2)` after a call of `site`
+/// with `args` that returned `results`, or `<== (trap)` (`results` is
+/// `None`). Out-pointers are read from `mem` after a successful call.
+pub fn result_line(site: &Site, args: &[Value], results: Option<&[Value]>, mem: Option<&GuestMemory<'_>>) -> String {
+    let mut line = String::from("<== (");
+    match (results, site.results) {
+        (None, _) => line.push_str("trap"),
+        (Some(values), Results::Values) => {
+            let shown: Vec<String> = values.iter().map(value_text).collect();
+            line.push_str(&shown.join(","));
+        }
+        (Some(values), Results::Errno) => {
+            let n = values.first().and_then(Value::i32).unwrap_or(-1);
+            let errno = u16::try_from(n).ok().and_then(Errno::from_wasi);
+            if errno == Some(Errno::Success) {
+                show_outs(&mut line, site, args, mem);
+            }
+            match errno {
+                Some(e) => {
+                    let _ = write!(line, "errno={e}");
+                }
+                None => {
+                    let _ = write!(line, "errno={n}");
+                }
+            }
+        }
+    }
+    line.push(')');
+    line
+}
+
+/// `name=value,` for each out-pointer of a call that succeeded.
+fn show_outs(line: &mut String, site: &Site, args: &[Value], mem: Option<&GuestMemory<'_>>) {
+    for (p, a) in site.params.iter().zip(args) {
+        let ptr = a.i32().map_or(0, |p| p as u32);
+        let v = match (p.show, mem) {
+            (Show::Out32, Some(m)) => m.read_u32(ptr).map(u64::from).ok(),
+            (Show::Out64, Some(m)) => m.read_u64(ptr).ok(),
+            (Show::Out32 | Show::Out64, None) => None,
+            _ => continue,
+        };
+        match v {
+            Some(v) => {
+                let _ = write!(line, "{}={v},", p.name);
+            }
+            None => {
+                let _ = write!(line, "{}=<bad pointer>,", p.name);
+            }
+        }
+    }
+}
+
+fn unsigned_text(v: &Value) -> String {
+    match v {
+        Value::I32(x) => (*x as u32).to_string(),
+        Value::I64(x) => (*x as u64).to_string(),
+        other => value_text(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse() {
+        assert_eq!(LogScopes::parse("filesystem,clock").unwrap(), LogScopes(3));
+        assert!(LogScopes::parse("all").unwrap().contains(LogScopes::SOCK));
+        assert!(LogScopes::parse("files").unwrap_err().contains("valid: filesystem"));
+        assert_eq!(LogScopes::parse("").unwrap(), LogScopes::NONE);
+    }
+
+    const PARAMS: &[Param] = &[
+        Param {
+            name: "fd",
+            show: Show::Unsigned,
+        },
+        Param {
+            name: "path",
+            show: Show::Str,
+        },
+        Param {
+            name: "path_len",
+            show: Show::Unsigned,
+        },
+        Param {
+            name: "out",
+            show: Show::Out32,
+        },
+    ];
+
+    fn site(results: Results) -> Site {
+        Site {
+            module: "m",
+            name: "f".into(),
+            params: PARAMS,
+            results,
+        }
+    }
+
+    #[test]
+    fn lines_show_names_strings_outs_and_errnos() {
+        let mut bytes = vec![0u8; 32];
+        bytes[..3].copy_from_slice(b"abc");
+        bytes[16..20].copy_from_slice(&7u32.to_le_bytes());
+        let mem = GuestMemory::new(&mut bytes);
+        let args = [
+            Value::I32(-1),
+            Value::I32(0),
+            Value::I32(3),
+            Value::I32(16),
+            Value::I32(-2),
+        ];
+        let call = call_line(&site(Results::Errno), &args, Some(&mem));
+        assert_eq!(call, "==> m.f(fd=4294967295,path=\"abc\",path_len=3,out=16,a4=-2)");
+        let ok = result_line(&site(Results::Errno), &args, Some(&[Value::I32(0)]), Some(&mem));
+        assert_eq!(ok, "<== (out=7,errno=ESUCCESS)");
+        let failed = result_line(&site(Results::Errno), &args, Some(&[Value::I32(8)]), Some(&mem));
+        assert_eq!(failed, "<== (errno=EBADF)");
+        assert_eq!(
+            result_line(&site(Results::Errno), &args, None, Some(&mem)),
+            "<== (trap)"
+        );
+        let values = [Value::I32(1), Value::F64(0.5)];
+        assert_eq!(
+            result_line(&site(Results::Values), &args, Some(&values), None),
+            "<== (1,0.5)"
+        );
+        let unbound = call_line(&site(Results::Values), &args[..2], None);
+        assert_eq!(unbound, "==> m.f(fd=4294967295,path=<bad pointer 0+0>)");
+    }
 }

@@ -1,16 +1,14 @@
 //! Bounds- and overflow-checked access to a guest's linear memory.
 //!
-//! A host call borrows the whole memory once ([`with_memory`]) and works on
+//! A host call borrows the whole memory once (`imports::with_memory`) and works on
 //! the resulting [`GuestMemory`], a `&mut [u8]` with checked accessors:
 //! every guest pointer and length is validated in `u64` arithmetic, and a
 //! bad one is `EFAULT`, never a host panic. Integers are little-endian, as
 //! WebAssembly's memory is.
 
 use crate::errno::{Errno, Result};
-use crate::host::AsHost;
 use byteorder::{ByteOrder, LittleEndian};
 use std::io::{IoSlice, IoSliceMut};
-use wasmer::FunctionEnvMut;
 
 /// Most iovecs gathered into one vectored host call. Longer lists are
 /// handled in chunks of this size (a short transfer ends the call), so no
@@ -336,29 +334,6 @@ fn split_disjoint<'m, const N: usize>(bytes: &'m mut [u8], vecs: &[Iovec]) -> Op
         offset = v.buf as usize + v.len as usize;
     }
     Some(parts.map(IoSliceMut::new))
-}
-
-/// Runs `f` with the host state and the guest's whole memory, borrowed
-/// once for this call. No memory bound yet (the embedder has not called
-/// the import set's `bind`): `EFAULT`.
-pub fn with_memory<S, R, F>(ctx: &mut FunctionEnvMut<'_, S>, f: F) -> Result<R>
-where
-    S: AsHost,
-    F: FnOnce(&mut S, &mut GuestMemory<'_>) -> Result<R>,
-{
-    let (data, store) = ctx.data_and_store_mut();
-    let view = data.host().memory.as_ref().ok_or(Errno::Fault)?.view(&store);
-    // SAFETY: `data_unchecked_mut` requires that nothing else reads,
-    // writes or resizes the memory while the slice lives. The guest is
-    // suspended in this host call, and `f` gets the host state but not the
-    // store, so it can neither call back into wasm nor grow or view the
-    // memory another way; the slice does not outlive `f`. This is the
-    // borrow `WasmSlice::access` builds too (a `from_raw_parts_mut` over
-    // the same bytes), without its per-call bounds and alignment
-    // bookkeeping, which cost ~90 instructions of a ~670-instruction
-    // `fd_write` (BENCHMARKS.md).
-    let bytes = unsafe { view.data_unchecked_mut() };
-    f(data, &mut GuestMemory::new(bytes))
 }
 
 #[cfg(test)]

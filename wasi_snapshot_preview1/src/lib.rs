@@ -23,6 +23,11 @@
 //! Step by step (what [`run`] does): [`instantiate`] the imports with a
 //! [`imports::Host`], create the instance, [`Wasi::bind`] it (the guest's
 //! memory), then call `_start`.
+//!
+//! The functions are rows of one table ([`Functions::PREVIEW1`], and
+//! [`Functions::PREVIEW0`] for `wasi_unstable`), which defines them, logs
+//! them and says which are provided; [`Wasi`] is an
+//! [`imports::driver::ImportSet`], so the entry points are the driver's.
 
 // Host functions take the arguments the preview1 ABI passes, however many.
 #![allow(clippy::too_many_arguments)]
@@ -41,11 +46,16 @@ pub mod sched;
 pub mod sock;
 pub mod types;
 
-use imports::log::LogScopes;
-use imports::{AsHost, Errno, ExitCode, Host, ModuleConfig};
+use imports::asyncify::coroutine;
+use imports::define::{imported_by as imported_from, Table};
+use imports::driver::{self, Caller, ImportSet};
+use imports::log::Results;
+use imports::{AsHost, Host, ModuleConfig, Outcome};
+use std::marker::PhantomData;
 use thiserror::Error;
 use wasmer::{
-    AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, Imports, Instance, Module, RuntimeError, Store,
+    AsStoreMut, AsyncFunctionEnvMut, Exports, Function, FunctionEnv, ImportType, Imports, Instance, Module,
+    RuntimeError, Store, StoreMut,
 };
 
 /// The module name preview1 guests import from.
@@ -68,7 +78,7 @@ pub enum Error {
     Instantiation(#[from] Box<wasmer::InstantiationError>),
     /// The guest trapped (other than by exiting).
     #[error("{0}")]
-    Trap(RuntimeError),
+    Trap(#[from] RuntimeError),
     /// The module's Asyncify exports are unusable.
     #[error(transparent)]
     Asyncify(#[from] imports::asyncify::AsyncifyError),
@@ -78,148 +88,79 @@ pub enum Error {
     NotAsyncify,
 }
 
-/// Converts what a host function body returns into what the guest sees:
-/// an `errno` (0 on success) or a trap.
-pub(crate) trait Outcome {
-    fn into_wasm(self) -> Result<i32, RuntimeError>;
-}
+/// The WASI tables, over an environment `S` that holds the [`Host`] (a
+/// [`Host`] itself, or another import set's environment, as Emscripten's).
+pub struct Functions<S>(PhantomData<S>);
 
-impl Outcome for Result<(), Errno> {
-    #[inline]
-    fn into_wasm(self) -> Result<i32, RuntimeError> {
-        Ok(match self {
-            Ok(()) => 0,
-            Err(e) => i32::from(e as u16),
-        })
-    }
-}
-
-impl Outcome for Result<Errno, RuntimeError> {
-    #[inline]
-    fn into_wasm(self) -> Result<i32, RuntimeError> {
-        self.map(|e| i32::from(e as u16))
-    }
-}
-
-/// How a logged argument is shown: `val` a number, `str(len)` the guest
-/// string at this pointer with that length, `out32`/`out64` a result the
-/// call writes there.
-macro_rules! log_arg {
-    ($v:ident) => {
-        imports::log::Arg::Value($v as u64)
+impl<S: AsHost> Functions<S> {
+    /// The 46 preview1 functions: each one's scope and how the log shows
+    /// its arguments (names as in the witx; `str` a path with its length
+    /// next, `out32`/`out64` a result pointer).
+    pub const PREVIEW1: Table<S> = Table {
+        rows: imports::import_rows! { env: S;
+            "args_get" [PROC] (argv, argv_buf) => args::args_get::<S>;
+            "args_sizes_get" [PROC] (argc: out32, argv_buf_size: out32) => args::args_sizes_get::<S>;
+            "environ_get" [PROC] (environ, environ_buf) => environ::environ_get::<S>;
+            "environ_sizes_get" [PROC] (count: out32, buf_size: out32) => environ::environ_sizes_get::<S>;
+            "clock_res_get" [CLOCK] (id, resolution: out64) => clock::clock_res_get::<S>;
+            "clock_time_get" [CLOCK] (id, precision, time: out64) => clock::clock_time_get::<S>;
+            "fd_advise" [FILESYSTEM] (fd, offset, len, advice) => fs::fd_advise::<S>;
+            "fd_allocate" [FILESYSTEM] (fd, offset, len) => fs::fd_allocate::<S>;
+            "fd_close" [FILESYSTEM] (fd) => fs::fd_close::<S>;
+            "fd_datasync" [FILESYSTEM] (fd) => fs::fd_datasync::<S>;
+            "fd_fdstat_get" [FILESYSTEM] (fd, stat) => fs::fd_fdstat_get::<S>;
+            "fd_fdstat_set_flags" [FILESYSTEM] (fd, flags) => fs::fd_fdstat_set_flags::<S>;
+            "fd_fdstat_set_rights" [FILESYSTEM] (fd, base, inheriting) => fs::fd_fdstat_set_rights::<S>;
+            "fd_filestat_get" [FILESYSTEM] (fd, buf) => fs::fd_filestat_get::<S>;
+            "fd_filestat_set_size" [FILESYSTEM] (fd, size) => fs::fd_filestat_set_size::<S>;
+            "fd_filestat_set_times" [FILESYSTEM] (fd, atim, mtim, fst_flags) => fs::fd_filestat_set_times::<S>;
+            "fd_pread" [FILESYSTEM] (fd, iovs, iovs_len, offset, nread: out32) => fs::fd_pread::<S>;
+            "fd_prestat_get" [FILESYSTEM] (fd, buf) => fs::fd_prestat_get::<S>;
+            "fd_prestat_dir_name" [FILESYSTEM] (fd, path, path_len) => fs::fd_prestat_dir_name::<S>;
+            "fd_pwrite" [FILESYSTEM] (fd, iovs, iovs_len, offset, nwritten: out32) => fs::fd_pwrite::<S>;
+            "fd_read" [FILESYSTEM] (fd, iovs, iovs_len, nread: out32) => fs::fd_read::<S>;
+            "fd_readdir" [FILESYSTEM] (fd, buf, buf_len, cookie, bufused: out32) => fs::fd_readdir::<S>;
+            "fd_renumber" [FILESYSTEM] (fd, to) => fs::fd_renumber::<S>;
+            "fd_seek" [FILESYSTEM] (fd, offset, whence, newoffset: out64) => fs::fd_seek::<S>;
+            "fd_sync" [FILESYSTEM] (fd) => fs::fd_sync::<S>;
+            "fd_tell" [FILESYSTEM] (fd, offset: out64) => fs::fd_tell::<S>;
+            "fd_write" [FILESYSTEM] (fd, iovs, iovs_len, nwritten: out32) => fs::fd_write::<S>;
+            "path_create_directory" [FILESYSTEM] (fd, path: str, path_len) => path::path_create_directory::<S>;
+            "path_filestat_get" [FILESYSTEM] (fd, flags, path: str, path_len, buf) => path::path_filestat_get::<S>;
+            "path_filestat_set_times" [FILESYSTEM] (fd, flags, path: str, path_len, atim, mtim, fst_flags)
+                => path::path_filestat_set_times::<S>;
+            "path_link" [FILESYSTEM] (old_fd, old_flags, old_path: str, old_path_len, new_fd, new_path: str, new_path_len)
+                => path::path_link::<S>;
+            "path_open" [FILESYSTEM]
+                (fd, dirflags, path: str, path_len, oflags, base, inheriting, fdflags, opened_fd: out32)
+                => path::path_open::<S>;
+            "path_readlink" [FILESYSTEM] (fd, path: str, path_len, buf, buf_len, bufused: out32)
+                => path::path_readlink::<S>;
+            "path_remove_directory" [FILESYSTEM] (fd, path: str, path_len) => path::path_remove_directory::<S>;
+            "path_rename" [FILESYSTEM] (fd, old_path: str, old_path_len, new_fd, new_path: str, new_path_len)
+                => path::path_rename::<S>;
+            "path_symlink" [FILESYSTEM] (old_path: str, old_path_len, fd, new_path: str, new_path_len)
+                => path::path_symlink::<S>;
+            "path_unlink_file" [FILESYSTEM] (fd, path: str, path_len) => path::path_unlink_file::<S>;
+            "poll_oneoff" [POLL] (subscriptions, events, nsubscriptions, nevents: out32) => poll::poll_oneoff::<S>;
+            "proc_exit" [PROC] (rval) => proc::proc_exit::<S>;
+            "proc_raise" [PROC] (sig) => proc::proc_raise::<S>;
+            "random_get" [RANDOM] (buf, buf_len) => random::random_get::<S>;
+            "sched_yield" [POLL] => sched::sched_yield::<S>;
+            "sock_accept" [SOCK] (fd, flags, new_fd: out32) => sock::sock_accept::<S>;
+            "sock_recv" [SOCK] (fd, ri_data, ri_data_len, ri_flags, ro_datalen: out32, ro_flags) => sock::sock_recv::<S>;
+            "sock_send" [SOCK] (fd, si_data, si_data_len, si_flags, so_datalen: out32) => sock::sock_send::<S>;
+            "sock_shutdown" [SOCK] (fd, how) => sock::sock_shutdown::<S>;
+        },
+        base: None,
+        results: Results::Errno,
     };
-    ($v:ident, str($len:ident)) => {
-        imports::log::Arg::Str($v, $len)
-    };
-    ($v:ident, out32) => {
-        imports::log::Arg::Out32($v)
-    };
-    ($v:ident, out64) => {
-        imports::log::Arg::Out64($v)
-    };
-}
-
-/// Defines each listed host function as a typed wasmer function returning
-/// an errno, so each function's body is only its logic. Each declares its
-/// logging scope and, after `=`, how an argument is logged (see
-/// [`log_arg`]). Whether a scope is logged is decided here, once, from the
-/// guest's [`LogScopes`]: a function whose scope is off is defined without
-/// the logging wrapper and pays nothing for it per call.
-macro_rules! define_functions {
-    ($store:ident, $env:ident, $exports:ident, $S:ty, $log:ident, $wanted:ident;
-     $( $sub:ident :: $name:ident [$scope:ident] ( $($arg:ident : $ty:ty $(= $kind:ident $(($len:ident))?)?),* ) ;)*) => {
-        $(
-            let function = if !$wanted(stringify!($name)) {
-                None
-            } else if $log.contains(LogScopes::$scope) {
-                Some(Function::new_typed_with_env(
-                    $store,
-                    $env,
-                    |mut ctx: FunctionEnvMut<'_, $S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
-                        let args = [$((stringify!($arg), log_arg!($arg $(, $kind $(($len))?)?))),*];
-                        log_around(&mut ctx, stringify!($name), &args, |ctx| Outcome::into_wasm($sub::$name(ctx, $($arg),*)))
-                    },
-                ))
-            } else {
-                Some(Function::new_typed_with_env(
-                    $store,
-                    $env,
-                    |ctx: FunctionEnvMut<'_, $S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
-                        Outcome::into_wasm($sub::$name(ctx, $($arg),*))
-                    },
-                ))
-            };
-            if let Some(function) = function {
-                $exports.insert(stringify!($name), function);
-            }
-        )*
-    };
-}
-
-/// Logs a call and its result around `call`.
-fn log_around<S: AsHost>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    name: &str,
-    args: &[(&str, imports::log::Arg)],
-    call: impl FnOnce(FunctionEnvMut<'_, S>) -> Result<i32, RuntimeError>,
-) -> Result<i32, RuntimeError> {
-    log_call(ctx, name, args);
-    let r = call(ctx.as_mut());
-    log_result(ctx, args, &r);
-    r
-}
-
-/// Runs a blocking call written as attempts as the body of an async host
-/// function ([`imports::asyncify::coroutine`]), logged like
-/// [`log_around`] when `log` gives its name and arguments. Each log line
-/// is written under the store's lock; the call waits between them without
-/// it.
-async fn coroutine_logged<S: AsHost>(
-    mut env: wasmer::AsyncFunctionEnvMut<S>,
-    log: Option<(&str, Vec<(&str, imports::log::Arg)>)>,
-    attempt: impl FnMut(&mut FunctionEnvMut<'_, S>, Option<u64>) -> Result<imports::asyncify::Step, RuntimeError>,
-) -> Result<i32, RuntimeError> {
-    if let Some((name, args)) = &log {
-        log_call(&mut env.write().await.as_function_env_mut(), name, args);
-    }
-    let r = imports::asyncify::coroutine(env.as_mut(), attempt).await;
-    if let Some((_, args)) = &log {
-        log_result(&mut env.write().await.as_function_env_mut(), args, &r);
-    }
-    r
-}
-
-/// Logs `==> wasi_snapshot_preview1.name(args)`.
-fn log_call<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>, name: &str, args: &[(&str, imports::log::Arg)]) {
-    let _ = imports::with_memory(ctx, |_, mem| {
-        imports::log::call(MODULE, name, args, Some(mem));
-        Ok(())
-    });
-}
-
-/// Logs `<== (out=...,errno=...)` for the call's result `r`.
-fn log_result<S: AsHost>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    args: &[(&str, imports::log::Arg)],
-    r: &Result<i32, RuntimeError>,
-) {
-    let errno = match r {
-        Ok(n) => Errno::from_wasi(*n as u16),
-        Err(_) => None,
-    };
-    let logged = imports::with_memory(ctx, |_, mem| {
-        imports::log::result(args, errno, Some(mem));
-        Ok(())
-    });
-    if logged.is_err() {
-        imports::log::result(args, errno, None);
-    }
 }
 
 /// The 46 preview1 functions, defined on `store` over the environment
 /// `env`, as an export set. Use this to put WASI in an environment shared
 /// with another import set; otherwise use [`instantiate`]. The host's
-/// [`LogScopes`] are read here: changing them afterwards does not change
+/// logging scopes are read here: changing them afterwards does not change
 /// which functions log.
 pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Exports {
     exports_where(store, env, &|_| true)
@@ -233,74 +174,7 @@ pub fn exports_where<S: AsHost>(
     env: &FunctionEnv<S>,
     wanted: &dyn Fn(&str) -> bool,
 ) -> Exports {
-    let mut e = Exports::new();
-    let log = env.as_ref(store).host().log;
-    define_functions! { store, env, e, S, log, wanted;
-        args::args_get[PROC](argv: u32, argv_buf: u32);
-        args::args_sizes_get[PROC](argc: u32 = out32, argv_buf_size: u32 = out32);
-        environ::environ_get[PROC](environ: u32, environ_buf: u32);
-        environ::environ_sizes_get[PROC](count: u32 = out32, buf_size: u32 = out32);
-        clock::clock_res_get[CLOCK](id: u32, resolution: u32 = out64);
-        clock::clock_time_get[CLOCK](id: u32, precision: u64, time: u32 = out64);
-        fs::fd_advise[FILESYSTEM](fd: u32, offset: u64, len: u64, advice: u32);
-        fs::fd_allocate[FILESYSTEM](fd: u32, offset: u64, len: u64);
-        fs::fd_close[FILESYSTEM](fd: u32);
-        fs::fd_datasync[FILESYSTEM](fd: u32);
-        fs::fd_fdstat_get[FILESYSTEM](fd: u32, stat: u32);
-        fs::fd_fdstat_set_flags[FILESYSTEM](fd: u32, flags: u32);
-        fs::fd_fdstat_set_rights[FILESYSTEM](fd: u32, base: u64, inheriting: u64);
-        fs::fd_filestat_get[FILESYSTEM](fd: u32, buf: u32);
-        fs::fd_filestat_set_size[FILESYSTEM](fd: u32, size: u64);
-        fs::fd_filestat_set_times[FILESYSTEM](fd: u32, atim: u64, mtim: u64, fst_flags: u32);
-        fs::fd_pread[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32 = out32);
-        fs::fd_prestat_get[FILESYSTEM](fd: u32, buf: u32);
-        fs::fd_prestat_dir_name[FILESYSTEM](fd: u32, path: u32, path_len: u32);
-        fs::fd_pwrite[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32 = out32);
-        fs::fd_read[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, nread: u32 = out32);
-        fs::fd_readdir[FILESYSTEM](fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32 = out32);
-        fs::fd_renumber[FILESYSTEM](fd: u32, to: u32);
-        fs::fd_seek[FILESYSTEM](fd: u32, offset: u64, whence: u32, newoffset: u32 = out64);
-        fs::fd_sync[FILESYSTEM](fd: u32);
-        fs::fd_tell[FILESYSTEM](fd: u32, offset: u32 = out64);
-        fs::fd_write[FILESYSTEM](fd: u32, iovs: u32, iovs_len: u32, nwritten: u32 = out32);
-        path::path_create_directory[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32);
-        path::path_filestat_get[FILESYSTEM](fd: u32, flags: u32, path: u32 = str(path_len), path_len: u32, buf: u32);
-        path::path_filestat_set_times[FILESYSTEM](fd: u32, flags: u32, path: u32 = str(path_len), path_len: u32, atim: u64, mtim: u64, fst_flags: u32);
-        path::path_link[FILESYSTEM](old_fd: u32, old_flags: u32, old_path: u32 = str(old_path_len), old_path_len: u32, new_fd: u32, new_path: u32 = str(new_path_len), new_path_len: u32);
-        path::path_open[FILESYSTEM](fd: u32, dirflags: u32, path: u32 = str(path_len), path_len: u32, oflags: u32, base: u64, inheriting: u64, fdflags: u32, opened_fd: u32 = out32);
-        path::path_readlink[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32, buf: u32, buf_len: u32, bufused: u32 = out32);
-        path::path_remove_directory[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32);
-        path::path_rename[FILESYSTEM](fd: u32, old_path: u32 = str(old_path_len), old_path_len: u32, new_fd: u32, new_path: u32 = str(new_path_len), new_path_len: u32);
-        path::path_symlink[FILESYSTEM](old_path: u32 = str(old_path_len), old_path_len: u32, fd: u32, new_path: u32 = str(new_path_len), new_path_len: u32);
-        path::path_unlink_file[FILESYSTEM](fd: u32, path: u32 = str(path_len), path_len: u32);
-        poll::poll_oneoff[POLL](subscriptions: u32, events: u32, nsubscriptions: u32, nevents: u32 = out32);
-        proc::proc_raise[PROC](sig: u32);
-        random::random_get[RANDOM](buf: u32, buf_len: u32);
-        sched::sched_yield[POLL]();
-        sock::sock_accept[SOCK](fd: u32, flags: u32, new_fd: u32 = out32);
-        sock::sock_recv[SOCK](fd: u32, ri_data: u32, ri_data_len: u32, ri_flags: u32, ro_datalen: u32 = out32, ro_flags: u32);
-        sock::sock_send[SOCK](fd: u32, si_data: u32, si_data_len: u32, si_flags: u32, so_datalen: u32 = out32);
-        sock::sock_shutdown[SOCK](fd: u32, how: u32);
-    }
-    // proc_exit returns nothing: it only ever traps.
-    if !wanted("proc_exit") {
-        return e;
-    }
-    e.insert(
-        "proc_exit",
-        Function::new_typed_with_env(store, env, |ctx: FunctionEnvMut<'_, S>, rval: u32| {
-            if ctx.data().host().log.contains(LogScopes::PROC) {
-                imports::log::call(
-                    MODULE,
-                    "proc_exit",
-                    &[("rval", imports::log::Arg::Value(rval.into()))],
-                    None,
-                );
-            }
-            proc::proc_exit(ctx, rval)
-        }),
-    );
-    e
+    Functions::<S>::PREVIEW1.define(store, env, MODULE, wanted)
 }
 
 /// A WASI guest's imports and the environment holding its [`Host`].
@@ -327,14 +201,15 @@ pub fn instantiate_for(store: &mut impl AsStoreMut, host: Host, module: &Module)
 /// A filter for [`exports_where`]: the names `module` imports from
 /// `wasi_snapshot_preview1` or `wasi_unstable`.
 pub fn imported_by(module: &Module) -> impl Fn(&str) -> bool {
-    imports::define::imported_by(module, &[MODULE, preview0::MODULE])
+    imported_from(module, Wasi::MODULES)
 }
 
 fn instantiate_where(store: &mut impl AsStoreMut, host: Host, wanted: &dyn Fn(&str) -> bool) -> Wasi {
     let env = FunctionEnv::new(store, host);
     let mut imports = Imports::new();
     let preview1 = exports_where(store, &env, wanted);
-    imports.register_namespace(preview0::MODULE, preview0::exports(store, &env, &preview1, wanted));
+    let preview0 = Functions::<Host>::PREVIEW0.define_over(store, &env, preview0::MODULE, wanted, &preview1);
+    imports.register_namespace(preview0::MODULE, preview0);
     imports.register_namespace(MODULE, preview1);
     Wasi { env, imports }
 }
@@ -369,19 +244,84 @@ pub fn bind<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instan
     Ok(())
 }
 
+/// Readies a bound Asyncify guest whose environment is `env` to be
+/// suspended while it waits, with an unwind buffer of `buffer_size` bytes
+/// (see [`run_async`]). Errors: [`Error::NotAsyncify`],
+/// [`Error::Asyncify`].
+pub fn suspendable<S: AsHost>(
+    store: &mut impl AsStoreMut,
+    env: &FunctionEnv<S>,
+    instance: &Instance,
+    buffer_size: u32,
+) -> Result<(), Error> {
+    match driver::install_asyncify(store, env, instance, buffer_size)? {
+        true => Ok(()),
+        false => Err(Error::NotAsyncify),
+    }
+}
+
+impl ImportSet for Wasi {
+    type Env = Host;
+    type Options = ();
+    type Error = Error;
+    const MODULES: &'static [&'static str] = &[MODULE, preview0::MODULE];
+
+    fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module, _: ()) -> Result<Wasi, Error> {
+        Ok(instantiate_for(store, host, module))
+    }
+
+    fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    fn env(&self) -> &FunctionEnv<Host> {
+        &self.env
+    }
+
+    fn provides(import: &ImportType) -> bool {
+        match import.module() {
+            MODULE => Functions::<Host>::PREVIEW1.provides(import.name()),
+            preview0::MODULE => Functions::<Host>::PREVIEW0.provides(import.name()),
+            _ => false,
+        }
+    }
+
+    fn on_coroutines(&mut self, store: &mut impl AsStoreMut, module: &Module) {
+        coroutine_functions(store, &self.env, &mut self.imports, &imported_by(module));
+    }
+
+    /// Binds the exported memory, which a module that imports WASI
+    /// functions must export (RATIONALE.md); one that imports none may
+    /// have no memory at all.
+    fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
+        let imports_wasi = instance.module().imports().any(|i| Self::MODULES.contains(&i.module()));
+        match imports_wasi || instance.exports.get_memory("memory").is_ok() {
+            true => bind(store, &self.env, instance),
+            false => Ok(()),
+        }
+    }
+
+    fn suspendable(&self, store: &mut impl AsStoreMut, instance: &Instance, buffer_size: u32) -> Result<(), Error> {
+        suspendable(store, &self.env, instance, buffer_size)
+    }
+
+    /// Calls `_start`; its return is exit code 0.
+    async fn start(&self, caller: &mut impl Caller<Host>, instance: &Instance) -> Result<Outcome, Error> {
+        let typed = caller
+            .with_ctx(|ctx| instance.exports.get_typed_function::<(), ()>(ctx, "_start").is_ok())
+            .await;
+        let start = instance.exports.get_function("_start").ok().filter(|_| typed);
+        let start = start.ok_or(Error::MissingStart)?;
+        Ok(Outcome::of(caller.call(start, &[]).await.map(|_| 0)))
+    }
+}
+
 /// Compiles nothing, but does the rest: builds the host from `config`,
 /// instantiates `module` with the WASI imports, binds it, calls `_start`
 /// and returns the exit code (0 when `_start` returns). A trap other than
 /// an exit is [`Error::Trap`], carrying the wasm backtrace.
 pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let wasi = instantiate_for(store, config.build()?, module);
-    let instance = Instance::new(store, module, wasi.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    wasi.bind(store, &instance)?;
-    let start = instance
-        .exports
-        .get_typed_function::<(), ()>(store, "_start")
-        .map_err(|_| Error::MissingStart)?;
-    exit_code(start.call(store))
+    driver::run::<Wasi>(store, module, config, ())
 }
 
 /// [`run`] for an async caller: the guest's blocking calls
@@ -392,34 +332,7 @@ pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -
 /// through [`run`]. The future needs no particular executor. Errors: as
 /// [`run`], and [`Error::NotAsyncify`], [`Error::Asyncify`].
 pub async fn run_async(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let wasi = instantiate_for(store, config.build()?, module);
-    let instance = Instance::new(store, module, wasi.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    wasi.bind(store, &instance)?;
-    wasi.start_async(store, &instance, imports::asyncify::DEFAULT_BUFFER_SIZE)
-        .await
-}
-
-impl Wasi {
-    /// Calls a bound Asyncify guest's `_start` under an async driver (see
-    /// [`run_async`]), with an unwind buffer of `buffer_size` bytes, and
-    /// returns its exit code. Errors: as [`run_async`].
-    pub async fn start_async(
-        &self,
-        store: &mut impl AsStoreMut,
-        instance: &Instance,
-        buffer_size: u32,
-    ) -> Result<u32, Error> {
-        let asyncify =
-            imports::asyncify::Asyncify::from_instance(store, instance, buffer_size)?.ok_or(Error::NotAsyncify)?;
-        let start = instance
-            .exports
-            .get_typed_function::<(), ()>(store, "_start")
-            .map_err(|_| Error::MissingStart)?;
-        self.env.as_mut(store).asyncify = Some(asyncify);
-        let code = exit_code(imports::asyncify::drive(store, &self.env, |s| start.call(s)).await)?;
-        imports::asyncify::release(store, &self.env).map_err(Error::Trap)?;
-        Ok(code)
-    }
+    driver::run_async::<Wasi>(store, module, config, ()).await
 }
 
 /// [`run`] for an async caller, for any guest, transformed or not, on
@@ -429,20 +342,8 @@ impl Wasi {
 /// future waits without blocking its thread. Takes the store by value
 /// (wasmer runs it as a `StoreAsync`). The output is the same as through
 /// [`run`]. Errors: as [`run`].
-pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
-    let mut host = config.build()?;
-    host.coroutine = true;
-    let wanted = imported_by(module);
-    let mut wasi = instantiate_where(&mut store, host, &wanted);
-    coroutine_functions(&mut store, &wasi.env, &mut wasi.imports, &wanted);
-    let instance = Instance::new(&mut store, module, wasi.imports()).map_err(|e| Error::Instantiation(Box::new(e)))?;
-    wasi.bind(&mut store, &instance)?;
-    let start = instance
-        .exports
-        .get_typed_function::<(), ()>(&store, "_start")
-        .map_err(|_| Error::MissingStart)?;
-    let store = store.into_async();
-    exit_code(start.call_async(&store).await)
+pub async fn run_coroutine(store: Store, module: &Module, config: ModuleConfig) -> Result<u32, Error> {
+    driver::run_coroutine::<Wasi>(store, module, config, ()).await
 }
 
 /// Replaces, in `imports`, the blocking functions `wanted` names
@@ -450,79 +351,78 @@ pub async fn run_coroutine(mut store: Store, module: &Module, config: ModuleConf
 /// `wasi_unstable`) with async host functions that wait through
 /// [`imports::asyncify::coroutine`], for a guest run with `call_async` on
 /// wasmer's `experimental-async` coroutines (set [`Host::coroutine`] too).
-/// Other import sets whose guests import WASI (Emscripten) use it over
-/// their own environment. Called synchronously, these functions trap
-/// (wasmer's `YieldOutsideAsyncContext`) if they would wait.
+/// They log as their tables' rows do. Other import sets whose guests
+/// import WASI (Emscripten) use it over their own environment. Called
+/// synchronously, these functions trap (wasmer's
+/// `YieldOutsideAsyncContext`) if they would wait.
 pub fn coroutine_functions<S: AsHost>(
     store: &mut impl AsStoreMut,
     env: &FunctionEnv<S>,
     imports: &mut Imports,
     wanted: &dyn Fn(&str) -> bool,
 ) {
-    use imports::log::Arg::{Out32, Value};
-    use wasmer::AsyncFunctionEnvMut;
-    // As in `define_functions!`, whether a function logs is decided here.
-    let log = env.as_ref(store).host().log;
-    let (log_poll, log_fs) = (log.contains(LogScopes::POLL), log.contains(LogScopes::FILESYSTEM));
-    for (namespace, layout) in [(MODULE, &poll::PREVIEW1), (preview0::MODULE, &preview0::LAYOUT)] {
-        if wanted("poll_oneoff") {
-            let f = Function::new_typed_with_env_async(
-                store,
-                env,
-                move |env: AsyncFunctionEnvMut<S>, subs: u32, events: u32, n: u32, nevents: u32| {
-                    let log = log_poll.then(|| {
-                        let args = vec![
-                            ("subscriptions", Value(subs.into())),
-                            ("events", Value(events.into())),
-                            ("nsubscriptions", Value(n.into())),
-                            ("nevents", Out32(nevents)),
-                        ];
-                        ("poll_oneoff", args)
-                    });
-                    coroutine_logged(env, log, move |ctx, origin| {
-                        poll::poll_step(ctx, layout, subs, events, n, nevents, origin)
-                    })
-                },
-            );
-            imports.define(namespace, "poll_oneoff", f);
-        }
-        if wanted("sched_yield") {
-            let f = Function::new_typed_with_env_async(store, env, move |env: AsyncFunctionEnvMut<S>| {
-                let log = log_poll.then(|| ("sched_yield", vec![]));
-                coroutine_logged(env, log, sched::sched_yield_step)
-            });
-            imports.define(namespace, "sched_yield", f);
-        }
-        if wanted("fd_read") {
-            let f = Function::new_typed_with_env_async(
-                store,
-                env,
-                move |env: AsyncFunctionEnvMut<S>, fd: u32, iovs: u32, iovs_len: u32, nread: u32| {
-                    let log = log_fs.then(|| {
-                        let args = vec![
-                            ("fd", Value(fd.into())),
-                            ("iovs", Value(iovs.into())),
-                            ("iovs_len", Value(iovs_len.into())),
-                            ("nread", Out32(nread)),
-                        ];
-                        ("fd_read", args)
-                    });
-                    coroutine_logged(env, log, move |ctx, _| fs::fd_read_step(ctx, fd, iovs, iovs_len, nread))
-                },
-            );
-            imports.define(namespace, "fd_read", f);
+    let namespaces = [
+        (MODULE, &Functions::<S>::PREVIEW1, &poll::PREVIEW1),
+        (preview0::MODULE, &Functions::<S>::PREVIEW0, &preview0::LAYOUT),
+    ];
+    let blocking: [(&str, AsyncFn<S>); 3] = [
+        ("poll_oneoff", poll_oneoff_async),
+        ("sched_yield", sched_yield_async),
+        ("fd_read", fd_read_async),
+    ];
+    for (namespace, table, layout) in namespaces {
+        for (name, make) in blocking.into_iter().filter(|(n, _)| wanted(n)) {
+            let f = make(&mut store.as_store_mut(), env, layout);
+            imports.define(namespace, name, table.logged_as(store, env, namespace, name, f));
         }
     }
 }
 
-/// Turns the result of calling a guest's entry point into an exit code:
-/// returning is 0, [`ExitCode`] is its code, any other trap an error.
-pub fn exit_code(result: Result<(), RuntimeError>) -> Result<u32, Error> {
-    match result {
-        Ok(()) => Ok(0),
-        Err(e) => match ExitCode::from_runtime_error(e) {
-            Ok(ExitCode(code)) => Ok(code),
-            Err(e) => Err(Error::Trap(e)),
+/// Builds the async form of a blocking function, whose attempts
+/// ([`imports::asyncify::Step`]) run through
+/// [`imports::asyncify::coroutine`]; `poll_oneoff` reads subscriptions of
+/// the given layout.
+type AsyncFn<S> = fn(&mut StoreMut<'_>, &FunctionEnv<S>, &'static poll::SubscriptionLayout) -> Function;
+
+fn poll_oneoff_async<S: AsHost>(
+    store: &mut StoreMut<'_>,
+    env: &FunctionEnv<S>,
+    layout: &'static poll::SubscriptionLayout,
+) -> Function {
+    Function::new_typed_with_env_async(
+        store,
+        env,
+        move |env: AsyncFunctionEnvMut<S>, subs: u32, events: u32, n: u32, nevents: u32| {
+            coroutine(env, move |ctx, origin| {
+                poll::poll_step(ctx, layout, subs, events, n, nevents, origin)
+            })
         },
-    }
+    )
+}
+
+fn sched_yield_async<S: AsHost>(
+    store: &mut StoreMut<'_>,
+    env: &FunctionEnv<S>,
+    _: &poll::SubscriptionLayout,
+) -> Function {
+    Function::new_typed_with_env_async(store, env, |env: AsyncFunctionEnvMut<S>| {
+        coroutine(env, sched::sched_yield_step)
+    })
+}
+
+fn fd_read_async<S: AsHost>(store: &mut StoreMut<'_>, env: &FunctionEnv<S>, _: &poll::SubscriptionLayout) -> Function {
+    Function::new_typed_with_env_async(
+        store,
+        env,
+        |env: AsyncFunctionEnvMut<S>, fd: u32, iovs: u32, iovs_len: u32, nread: u32| {
+            coroutine(env, move |ctx, _| fs::fd_read_step(ctx, fd, iovs, iovs_len, nread))
+        },
+    )
+}
+
+/// Turns the result of calling a guest's entry point into an exit code:
+/// returning is 0, [`imports::ExitCode`] is its code, any other trap an
+/// error ([`Outcome::of`]).
+pub fn exit_code(result: Result<(), RuntimeError>) -> Result<u32, Error> {
+    driver::exit_code(Outcome::of(result.map(|()| 0)))
 }

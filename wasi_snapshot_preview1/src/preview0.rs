@@ -5,15 +5,19 @@
 //! `filestat::nlink` is a `u32` (`linkcount`), `whence` is numbered
 //! `cur`=0, `end`=1, `set`=2, and `subscription_clock` starts with an
 //! `identifier` field. The functions that see those types are redefined
-//! here; every other function is preview1's own (the same `Function`
-//! handles, registered under both module names), so a fix lands once.
+//! here ([`Functions::PREVIEW0`]); every other function is preview1's own
+//! (the same `Function` handles, registered under both module names,
+//! unless logged), so a fix lands once.
 
 use crate::fs::{fd_seek, fd_stat};
 use crate::poll::{poll, SubscriptionLayout};
 use crate::types::{filetype, whence};
+use crate::Functions;
+use imports::define::Table;
 use imports::fs::Stat;
+use imports::log::Results;
 use imports::{with_memory, AsHost, Errno, GuestMemory};
-use wasmer::{AsStoreMut, Exports, Function, FunctionEnv, FunctionEnvMut, RuntimeError};
+use wasmer::{FunctionEnvMut, RuntimeError};
 
 /// The module name preview0 guests import from.
 pub const MODULE: &str = "wasi_unstable";
@@ -94,37 +98,18 @@ pub fn poll_oneoff<S: AsHost>(
     poll(ctx, &LAYOUT, subscriptions, events, nsubscriptions, nevents)
 }
 
-/// preview0's functions: `preview1` (the export set [`crate::exports`]
-/// built) with the four whose layouts differ replaced, and without
-/// `sock_accept`, which preview0 does not have. Of the four, only those
-/// `wanted` names are defined (see [`crate::exports_where`]).
-pub fn exports<S: AsHost>(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<S>,
-    preview1: &Exports,
-    wanted: &dyn Fn(&str) -> bool,
-) -> Exports {
-    let mut e = Exports::new();
-    for (name, ext) in preview1.iter() {
-        if name != "sock_accept" {
-            e.insert(name.clone(), ext.clone());
-        }
-    }
-    macro_rules! replace {
-        ($($name:literal => $f:ident ( $($arg:ident : $ty:ty),* );)*) => {$(
-            if wanted($name) {
-                e.insert($name, Function::new_typed_with_env(store, env,
-                    |ctx: FunctionEnvMut<'_, S>, $($arg: $ty),*| -> Result<i32, RuntimeError> {
-                        crate::Outcome::into_wasm($f(ctx, $($arg),*))
-                    }));
-            }
-        )*};
-    }
-    replace! {
-        "fd_filestat_get" => fd_filestat_get(fd: u32, buf: u32);
-        "path_filestat_get" => path_filestat_get(fd: u32, flags: u32, path: u32, path_len: u32, buf: u32);
-        "fd_seek" => fd_seek0(fd: u32, offset: u64, whence: u32, newoffset: u32);
-        "poll_oneoff" => poll_oneoff(subscriptions: u32, events: u32, nsubscriptions: u32, nevents: u32);
-    }
-    e
+impl<S: AsHost> Functions<S> {
+    /// preview0's functions: preview1's, with the four whose layouts differ
+    /// replaced, and without `sock_accept`, which preview0 does not have.
+    /// Logged as preview1's are, under `wasi_unstable`.
+    pub const PREVIEW0: Table<S> = Table {
+        rows: imports::import_rows! { env: S;
+            "fd_filestat_get" [FILESYSTEM] (fd, buf) => fd_filestat_get::<S>;
+            "path_filestat_get" [FILESYSTEM] (fd, flags, path: str, path_len, buf) => path_filestat_get::<S>;
+            "fd_seek" [FILESYSTEM] (fd, offset, whence, newoffset: out64) => fd_seek0::<S>;
+            "poll_oneoff" [POLL] (subscriptions, events, nsubscriptions, nevents: out32) => poll_oneoff::<S>;
+        },
+        base: Some((&Functions::<S>::PREVIEW1, &["sock_accept"])),
+        results: Results::Errno,
+    };
 }

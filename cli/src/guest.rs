@@ -1,0 +1,118 @@
+//! Loading a module and running it with an import set: the same steps
+//! for every set, over [`imports::driver`].
+
+use crate::cache::Cache;
+use crate::error::{finish, CliError};
+use imports::driver::{self, ImportSet};
+use imports::ModuleConfig;
+use std::fmt::Display;
+use std::path::Path;
+use std::process::ExitCode;
+use wasmer::{ExternType, Module, Store};
+
+/// Reads and compiles `path` (through `cache`).
+pub fn load(path: &Path, cache: &Cache) -> Result<(Store, Module), CliError> {
+    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let is_binary = bytes.starts_with(b"\0asm");
+    let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|s| s.trim_start().starts_with('('));
+    if !is_binary && !looks_like_text {
+        return Err(CliError::NotWasm {
+            path: path.to_owned(),
+            reason: "it does not start with the \\0asm magic number".into(),
+        });
+    }
+    let store = Store::default();
+    let module = cache.load(&store, &bytes).map_err(|e| CliError::NotWasm {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    Ok((store, module))
+}
+
+/// `module`'s imports as `module.name (kind)` lines, for those `provides`
+/// lacks.
+fn missing_imports(module: &Module, provides: fn(&wasmer::ImportType) -> bool) -> Vec<String> {
+    module
+        .imports()
+        .filter(|i| !provides(i))
+        .map(|i| format!("{}.{} ({})", i.module(), i.name(), kind(i.ty())))
+        .collect()
+}
+
+/// What an import or export is: `func [I32] -> []`, `memory`...
+pub fn kind(t: &ExternType) -> String {
+    match t {
+        ExternType::Function(f) => format!("func {f}"),
+        ExternType::Memory(_) => "memory".into(),
+        ExternType::Table(_) => "table".into(),
+        ExternType::Global(_) => "global".into(),
+        ExternType::Tag(_) => "tag".into(),
+    }
+}
+
+/// Refuses a module that imports anything the set does not provide
+/// (`provides`, its tables), naming every missing import.
+pub fn check_imports(file: &Path, module: &Module, provides: fn(&wasmer::ImportType) -> bool) -> Result<(), CliError> {
+    let missing = missing_imports(module, provides);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Imports(format!(
+        "{} needs imports that no import set provides:\n  {}",
+        file.display(),
+        missing.join("\n  ")
+    )))
+}
+
+/// A failure to set up or start the guest, naming the file.
+fn setup(file: &Path, e: impl Display) -> CliError {
+    CliError::Setup(format!("{}: {e}", file.display()))
+}
+
+/// Runs `module` with the import set `I` as its toolchain's runner would
+/// start it, and returns the process exit status: the guest's exit code,
+/// or [`crate::error::TRAP_EXIT`] after printing its trap.
+pub fn run_with<I: ImportSet>(
+    store: &mut Store,
+    module: &Module,
+    config: ModuleConfig,
+    file: &Path,
+    options: I::Options,
+) -> Result<ExitCode, CliError>
+where
+    I::Error: Display,
+{
+    let host = config.build().map_err(|e| CliError::Usage(e.to_string()))?;
+    check_imports(file, module, I::provides)?;
+    let set = I::instantiate(store, host, module, options).map_err(|e| setup(file, e))?;
+    let instance = match driver::instance(store, module, &set).map_err(|e| setup(file, e))? {
+        Ok(instance) => instance,
+        Err(outcome) => return Ok(finish(outcome)),
+    };
+    let outcome = driver::start(store, &set, &instance).map_err(|e| setup(file, e))?;
+    Ok(finish(outcome))
+}
+
+/// Runs `run` on a thread of its own with a `stack`-byte stack (reserved,
+/// not committed, so only what the guest uses costs memory), on a new
+/// store of `store`'s engine (a store stays on its thread; the module was
+/// compiled by that engine).
+pub fn on_thread<R: Send>(
+    stack: usize,
+    store: &Store,
+    run: impl FnOnce(&mut Store) -> Result<R, CliError> + Send,
+) -> Result<R, CliError> {
+    let engine = store.engine().clone();
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("guest".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, move || run(&mut Store::new(engine)))
+            .map_err(|e| CliError::Setup(format!("cannot start the guest thread: {e}")))?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}

@@ -1,0 +1,89 @@
+//! The import sets the command line runs: for each toolchain it detects,
+//! how a guest is run, which imports are provided (what `inspect`
+//! reports, from the set's tables), and what `--invoke` does, if the set
+//! has it. Every set is run by the same steps ([`run_with`]); a row only
+//! chooses the set and its options.
+
+use crate::args::RunArgs;
+use crate::detect::Toolchain;
+use crate::error::CliError;
+use crate::guest::{on_thread, run_with};
+use crate::invoke::assemblyscript_options;
+use assemblyscript::AssemblyScript;
+use emscripten::Emscripten;
+use gojs::GoImports;
+use imports::driver::ImportSet;
+use imports::ModuleConfig;
+use std::path::Path;
+use std::process::ExitCode;
+use wasi_snapshot_preview1::Wasi;
+use wasmer::{ImportType, Module, Store};
+
+/// Runs a guest: the store, the module, its world, the file it came from.
+type Run = fn(&mut Store, &Module, ModuleConfig, &Path) -> Result<ExitCode, CliError>;
+
+/// `--invoke`: runs the guest and calls an export with the arguments.
+type Invoke = fn(&mut Store, &Module, ModuleConfig, &RunArgs) -> Result<ExitCode, CliError>;
+
+/// One import set, as the command line uses it.
+pub struct Set {
+    /// The toolchains whose modules it runs.
+    pub toolchains: &'static [Toolchain],
+    /// Runs a guest to its end; the process exit status.
+    pub run: Run,
+    /// Whether it provides an import.
+    pub provides: fn(&ImportType) -> bool,
+    /// `--invoke NAME`, for the sets that have it.
+    pub invoke: Option<Invoke>,
+}
+
+/// Stack of the thread an Emscripten guest runs on. Nested `invoke_*`
+/// calls (one per recursive call through a C++ frame with a destructor,
+/// say) run host frames on this stack.
+const EMSCRIPTEN_STACK: usize = 256 << 20;
+
+/// Host stack the nested `invoke_*` calls may take of it, leaving the rest
+/// for everything else.
+const INVOKE_STACK_BUDGET: usize = 224 << 20;
+
+/// Every import set, by toolchain.
+pub const SETS: &[Set] = &[
+    Set {
+        toolchains: &[Toolchain::Wasi, Toolchain::WasiPreview0, Toolchain::None],
+        run: |store, module, config, file| run_with::<Wasi>(store, module, config, file, ()),
+        provides: Wasi::provides,
+        invoke: None,
+    },
+    Set {
+        toolchains: &[Toolchain::Emscripten],
+        run: |store, module, config, file| {
+            let options = emscripten::Options::new().invoke_stack_budget(INVOKE_STACK_BUDGET);
+            on_thread(EMSCRIPTEN_STACK, store, |store| {
+                run_with::<Emscripten>(store, module, config, file, options)
+            })
+        },
+        provides: Emscripten::provides,
+        invoke: None,
+    },
+    Set {
+        toolchains: &[Toolchain::AssemblyScript],
+        run: |store, module, config, file| {
+            run_with::<AssemblyScript>(store, module, config, file, assemblyscript_options())
+        },
+        provides: AssemblyScript::provides,
+        invoke: Some(crate::invoke::invoke),
+    },
+    Set {
+        toolchains: &[Toolchain::GoJs],
+        run: |store, module, config, file| run_with::<GoImports>(store, module, config, file, ()),
+        provides: GoImports::provides,
+        invoke: None,
+    },
+];
+
+/// The set that runs `toolchain`'s modules.
+pub fn set(toolchain: Toolchain) -> &'static Set {
+    SETS.iter()
+        .find(|s| s.toolchains.contains(&toolchain))
+        .unwrap_or(&SETS[0])
+}

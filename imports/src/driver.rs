@@ -1,0 +1,312 @@
+//! One guest driver for every import set.
+//!
+//! An import set ([`ImportSet`]) says which modules it answers, how it
+//! defines its imports for a module, binds an instance, and starts the
+//! guest the way its toolchain's own runner does, each call into the guest
+//! made through a [`Caller`]. The driver does the rest, once for all:
+//! [`run`] (blocking), [`run_async`] (a waiting guest suspends, with
+//! Binaryen's Asyncify where the set needs it) and [`run_coroutine`] (any
+//! guest, on wasmer's `experimental-async` coroutines), each ending in an
+//! [`Outcome`] and one exit-code check ([`Outcome::of`]). A set's error
+//! type has a variant for each failure the driver reports (its `From`
+//! bounds): an invalid configuration, a failed instantiation, a trap.
+
+use crate::asyncify::{self, Asyncify, AsyncifyError};
+use crate::clock::Nanosleep;
+use crate::config::{ConfigError, ModuleConfig};
+use crate::exit::Outcome;
+use crate::host::{AsHost, Host};
+use wasmer::{
+    AsStoreMut, Function, FunctionEnv, FunctionEnvMut, ImportType, Imports, Instance, InstantiationError, Module,
+    RuntimeError, Store, StoreAsync, Value,
+};
+
+/// An import set: what a guest built by one toolchain imports, and how
+/// that toolchain's runner starts it.
+#[allow(async_fn_in_trait)]
+pub trait ImportSet: Sized {
+    /// The environment its host functions see.
+    type Env: AsHost;
+    /// Its choices beyond the guest's world (AssemblyScript's trace
+    /// output, say).
+    type Options;
+    /// Why a guest of this set could not be set up or run: it has a
+    /// variant for an invalid configuration, a failed instantiation and a
+    /// trap.
+    type Error: From<ConfigError> + From<Box<InstantiationError>> + From<RuntimeError>;
+    /// The import modules it answers.
+    const MODULES: &'static [&'static str];
+    /// Whether the program runs in the module's start section
+    /// (AssemblyScript's top-level code), so an exit or a trap while
+    /// instantiating is the guest's [`Outcome`], not a failure.
+    const RUNS_IN_START_SECTION: bool = false;
+
+    /// Defines its imports on `store` for `module`, over an environment
+    /// holding `host`.
+    fn instantiate(
+        store: &mut impl AsStoreMut,
+        host: Host,
+        module: &Module,
+        options: Self::Options,
+    ) -> Result<Self, Self::Error>;
+    /// The import object to pass to `Instance::new`.
+    fn imports(&self) -> &Imports;
+    /// The environment its host functions see.
+    fn env(&self) -> &FunctionEnv<Self::Env>;
+    /// Whether it would provide `import` (for `wasmer-imports inspect`),
+    /// from its tables alone.
+    fn provides(import: &ImportType) -> bool;
+    /// For a run on coroutines ([`run_coroutine`]): replaces its blocking
+    /// functions with async ones that wait without blocking. None by
+    /// default.
+    fn on_coroutines(&mut self, _store: &mut impl AsStoreMut, _module: &Module) {}
+    /// Binds the new instance to the environment (its memory, the exports
+    /// the imports call back into).
+    fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Self::Error>;
+    /// Readies a bound guest to be suspended while it waits, under
+    /// [`start_async`], with an unwind buffer of `buffer_size` bytes where
+    /// one is needed ([`install_asyncify`]). Nothing by default: the set's
+    /// guests wait between calls into them (Go's event loop) or never.
+    fn suspendable(
+        &self,
+        _store: &mut impl AsStoreMut,
+        _instance: &Instance,
+        _buffer_size: u32,
+    ) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    /// Starts the bound guest as its toolchain's runner does and runs it
+    /// to its end, calling into it through `caller`.
+    async fn start(&self, caller: &mut impl Caller<Self::Env>, instance: &Instance) -> Result<Outcome, Self::Error>;
+
+    /// Runs the bound guest to its end on this thread ([`start`]); its
+    /// exit code, a trap as the error.
+    fn run_bound(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<u32, Self::Error> {
+        exit_code(start(store, self, instance)?)
+    }
+
+    /// Runs the bound guest to its end for an async caller
+    /// ([`start_async`]); its exit code, a trap as the error.
+    async fn run_bound_async(
+        &self,
+        store: &mut impl AsStoreMut,
+        instance: &Instance,
+        buffer_size: u32,
+    ) -> Result<u32, Self::Error> {
+        exit_code(start_async(store, self, instance, buffer_size).await?)
+    }
+}
+
+/// How an import set's [`ImportSet::start`] calls into the guest: to its
+/// end, awaiting what the guest waits for on the way when the driver is
+/// async.
+#[allow(async_fn_in_trait)]
+pub trait Caller<S> {
+    /// Calls `f` with `args` to the end.
+    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError>;
+    /// Runs `f` on the guest's environment, between calls. `f` may call
+    /// into the guest itself when the call cannot suspend (Go's guests
+    /// return to the host to wait).
+    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> R) -> R;
+    /// Waits `ns` nanoseconds with `sleeper` (the guest's clock): blocking
+    /// the thread in a blocking run, awaiting a timer otherwise (a clock
+    /// whose sleep does not block is called either way).
+    async fn sleep(&mut self, sleeper: &dyn Nanosleep, ns: u64);
+}
+
+/// A store, each call through the Asyncify driver
+/// ([`asyncify::drive`]; without an Asyncify guest, a plain call).
+pub struct Driven<'a, T, S> {
+    store: &'a mut T,
+    env: &'a FunctionEnv<S>,
+    blocking: bool,
+}
+
+impl<T: AsStoreMut, S: AsHost> Caller<S> for Driven<'_, T, S> {
+    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
+        asyncify::drive(self.store, self.env, |s| f.call(s, args)).await
+    }
+    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> R) -> R {
+        f(&mut self.env.clone().into_mut(self.store))
+    }
+    async fn sleep(&mut self, sleeper: &dyn Nanosleep, ns: u64) {
+        match self.blocking || !sleeper.blocks() {
+            true => sleeper.nanosleep(ns),
+            false => asyncify::sleep(ns).await,
+        }
+    }
+}
+
+/// A store running on wasmer's `experimental-async` coroutines.
+pub struct OnCoroutine<'a, S> {
+    store: &'a StoreAsync,
+    env: &'a FunctionEnv<S>,
+}
+
+impl<S: AsHost> Caller<S> for OnCoroutine<'_, S> {
+    async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
+        f.call_async(self.store, args.to_vec()).await
+    }
+    async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> R) -> R {
+        let mut store = wasmer::AsStoreAsync::write_lock(self.store).await;
+        f(&mut self.env.clone().into_mut(&mut store))
+    }
+    async fn sleep(&mut self, sleeper: &dyn Nanosleep, ns: u64) {
+        match sleeper.blocks() {
+            true => asyncify::sleep(ns).await,
+            false => sleeper.nanosleep(ns),
+        }
+    }
+}
+
+/// Creates the instance of `module` with `set`'s imports (its start
+/// section runs) and binds it. `Ok(Err(outcome))`: the guest ended while
+/// instantiating, for a set whose program runs in its start section.
+pub fn instance<I: ImportSet>(
+    store: &mut impl AsStoreMut,
+    module: &Module,
+    set: &I,
+) -> Result<Result<Instance, Outcome>, I::Error> {
+    match Instance::new(store, module, set.imports()) {
+        Ok(instance) => {
+            set.bind(store, &instance)?;
+            Ok(Ok(instance))
+        }
+        Err(InstantiationError::Start(e)) if I::RUNS_IN_START_SECTION => Ok(Err(Outcome::of(Err(e)))),
+        Err(e) => Err(Box::new(e).into()),
+    }
+}
+
+/// A guest set up to run, or how it ended while being set up.
+type SetUp<I> = Result<(I, Instance), Outcome>;
+
+/// Builds the guest's world from `config`, defines `I`'s imports for
+/// `module` (their async forms with `coroutines`), instantiates and binds.
+fn set_up<I: ImportSet>(
+    store: &mut impl AsStoreMut,
+    module: &Module,
+    config: ModuleConfig,
+    options: I::Options,
+    coroutines: bool,
+) -> Result<SetUp<I>, I::Error> {
+    let mut host = config.build()?;
+    host.coroutine = coroutines;
+    let mut set = I::instantiate(store, host, module, options)?;
+    if coroutines {
+        set.on_coroutines(store, module);
+    }
+    Ok(instance(store, module, &set)?.map(|instance| (set, instance)))
+}
+
+/// Starts a bound guest and runs it to its end on this thread: its waits
+/// block.
+pub fn start<I: ImportSet>(store: &mut impl AsStoreMut, set: &I, instance: &Instance) -> Result<Outcome, I::Error> {
+    let mut caller = Driven {
+        store,
+        env: set.env(),
+        blocking: true,
+    };
+    asyncify::now(set.start(&mut caller, instance))
+        .unwrap_or_else(|| Err(RuntimeError::new("the guest suspended outside an async driver").into()))
+}
+
+/// [`start`] for an async caller: a waiting guest suspends instead of its
+/// thread ([`ImportSet::suspendable`], with an unwind buffer of
+/// `buffer_size` bytes where one is needed). Frees the buffer after a
+/// guest that exited. Errors: the set's, a trap while freeing.
+pub async fn start_async<I: ImportSet>(
+    store: &mut impl AsStoreMut,
+    set: &I,
+    instance: &Instance,
+    buffer_size: u32,
+) -> Result<Outcome, I::Error> {
+    set.suspendable(store, instance, buffer_size)?;
+    let mut caller = Driven {
+        store: &mut *store,
+        env: set.env(),
+        blocking: false,
+    };
+    let outcome = set.start(&mut caller, instance).await?;
+    if let Outcome::Exited(_) = outcome {
+        asyncify::release(store, set.env())?;
+    }
+    Ok(outcome)
+}
+
+/// Installs `instance`'s Asyncify state in `env`, with an unwind buffer of
+/// `buffer_size` bytes, for a set whose waiting guests suspend through
+/// Binaryen's Asyncify. `Ok(false)`: the module is not
+/// Asyncify-transformed. Errors: its Asyncify exports are unusable.
+pub fn install_asyncify<S: AsHost>(
+    store: &mut impl AsStoreMut,
+    env: &FunctionEnv<S>,
+    instance: &Instance,
+    buffer_size: u32,
+) -> Result<bool, AsyncifyError> {
+    let Some(asyncify) = Asyncify::from_instance(store, instance, buffer_size)? else {
+        return Ok(false);
+    };
+    env.as_mut(store).host_mut().asyncify = Some(asyncify);
+    Ok(true)
+}
+
+/// Builds the guest's world from `config`, defines `I`'s imports for
+/// `module`, instantiates, binds and runs the guest to its end; returns its
+/// exit code. Errors: the set's, a trap as its trap variant.
+pub fn run<I: ImportSet>(
+    store: &mut impl AsStoreMut,
+    module: &Module,
+    config: ModuleConfig,
+    options: I::Options,
+) -> Result<u32, I::Error> {
+    match set_up::<I>(store, module, config, options, false)? {
+        Ok((set, instance)) => set.run_bound(store, &instance),
+        Err(outcome) => exit_code(outcome),
+    }
+}
+
+/// [`run`] for an async caller ([`start_async`], with an unwind buffer of
+/// [`asyncify::DEFAULT_BUFFER_SIZE`] bytes). The future needs no
+/// particular executor.
+pub async fn run_async<I: ImportSet>(
+    store: &mut impl AsStoreMut,
+    module: &Module,
+    config: ModuleConfig,
+    options: I::Options,
+) -> Result<u32, I::Error> {
+    match set_up::<I>(store, module, config, options, false)? {
+        Ok((set, instance)) => {
+            set.run_bound_async(store, &instance, asyncify::DEFAULT_BUFFER_SIZE)
+                .await
+        }
+        Err(outcome) => exit_code(outcome),
+    }
+}
+
+/// [`run`] for an async caller, for any guest, transformed or not, on
+/// wasmer's `experimental-async` coroutines: the set's blocking functions
+/// are async ([`ImportSet::on_coroutines`]), and while one waits the
+/// guest's coroutine yields and the future waits without blocking its
+/// thread. Takes the store by value (wasmer runs it as a `StoreAsync`).
+pub async fn run_coroutine<I: ImportSet>(
+    mut store: Store,
+    module: &Module,
+    config: ModuleConfig,
+    options: I::Options,
+) -> Result<u32, I::Error> {
+    let (set, instance) = match set_up::<I>(&mut store, module, config, options, true)? {
+        Ok(ready) => ready,
+        Err(outcome) => return exit_code(outcome),
+    };
+    let store = store.into_async();
+    let mut caller = OnCoroutine {
+        store: &store,
+        env: set.env(),
+    };
+    exit_code(set.start(&mut caller, &instance).await?)
+}
+
+/// The exit code of `outcome`; a trap as the set's error.
+pub fn exit_code<E: From<RuntimeError>>(outcome: Outcome) -> Result<u32, E> {
+    Ok(outcome.code()?)
+}
