@@ -3,7 +3,7 @@
 //! Errno choices where the specification is silent follow wasmtime (the
 //! reference runtime for our expected outputs); see RATIONALE.md.
 
-use crate::types::{self, fstflags, whence, FDSTAT_SIZE, PREOPENTYPE_DIR};
+use crate::types::{self, fstflags, whence, Layout, FDSTAT_SIZE, PREOPENTYPE_DIR};
 use imports::asyncify::{self, Step, Wait};
 use imports::descriptor::{Descriptor, Descriptors, FdFlags, OpenFile, Rights};
 use imports::fs::{FileType, SetTime, Stat};
@@ -226,10 +226,10 @@ pub(crate) fn fd_stat(fds: &mut Descriptors, fd: u32) -> Result<Stat, Errno> {
 /// `fd_filestat_get(fd) -> filestat`: the open file's attributes, with
 /// nanosecond timestamps. Errors: `EBADF`, `ENOTCAPABLE` (no
 /// `FD_FILESTAT_GET`), `EFAULT`, `EIO`.
-pub fn fd_filestat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32) -> Result<(), Errno> {
+pub fn fd_filestat_get<S: AsHost, L: Layout>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let st = fd_stat(&mut s.host_mut().fds, fd)?;
-        types::write_filestat(mem, buf, &st)
+        L::write_filestat(mem, buf, &st)
     })
 }
 

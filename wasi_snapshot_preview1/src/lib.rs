@@ -51,8 +51,10 @@ use imports::define::{imported_by as imported_from, Table};
 use imports::driver::{self, Caller, ImportSet};
 use imports::log::Results;
 use imports::{AsHost, Host, ModuleConfig, Outcome};
+use preview0::Preview0;
 use std::marker::PhantomData;
 use thiserror::Error;
+use types::{Layout, Preview1};
 use wasmer::{
     AsStoreMut, AsyncFunctionEnvMut, Exports, Function, FunctionEnv, ImportType, Imports, Instance, Module,
     RuntimeError, Store, StoreMut,
@@ -111,7 +113,7 @@ impl<S: AsHost> Functions<S> {
             "fd_fdstat_get" [FILESYSTEM] (fd, stat) => fs::fd_fdstat_get::<S>;
             "fd_fdstat_set_flags" [FILESYSTEM] (fd, flags) => fs::fd_fdstat_set_flags::<S>;
             "fd_fdstat_set_rights" [FILESYSTEM] (fd, base, inheriting) => fs::fd_fdstat_set_rights::<S>;
-            "fd_filestat_get" [FILESYSTEM] (fd, buf) => fs::fd_filestat_get::<S>;
+            "fd_filestat_get" [FILESYSTEM] (fd, buf) => fs::fd_filestat_get::<S, Preview1>;
             "fd_filestat_set_size" [FILESYSTEM] (fd, size) => fs::fd_filestat_set_size::<S>;
             "fd_filestat_set_times" [FILESYSTEM] (fd, atim, mtim, fst_flags) => fs::fd_filestat_set_times::<S>;
             "fd_pread" [FILESYSTEM] (fd, iovs, iovs_len, offset, nread: out32) => fs::fd_pread::<S>;
@@ -126,7 +128,7 @@ impl<S: AsHost> Functions<S> {
             "fd_tell" [FILESYSTEM] (fd, offset: out64) => fs::fd_tell::<S>;
             "fd_write" [FILESYSTEM] (fd, iovs, iovs_len, nwritten: out32) => fs::fd_write::<S>;
             "path_create_directory" [FILESYSTEM] (fd, path: str, path_len) => path::path_create_directory::<S>;
-            "path_filestat_get" [FILESYSTEM] (fd, flags, path: str, path_len, buf) => path::path_filestat_get::<S>;
+            "path_filestat_get" [FILESYSTEM] (fd, flags, path: str, path_len, buf) => path::path_filestat_get::<S, Preview1>;
             "path_filestat_set_times" [FILESYSTEM] (fd, flags, path: str, path_len, atim, mtim, fst_flags)
                 => path::path_filestat_set_times::<S>;
             "path_link" [FILESYSTEM] (old_fd, old_flags, old_path: str, old_path_len, new_fd, new_path: str, new_path_len)
@@ -142,7 +144,7 @@ impl<S: AsHost> Functions<S> {
             "path_symlink" [FILESYSTEM] (old_path: str, old_path_len, fd, new_path: str, new_path_len)
                 => path::path_symlink::<S>;
             "path_unlink_file" [FILESYSTEM] (fd, path: str, path_len) => path::path_unlink_file::<S>;
-            "poll_oneoff" [POLL] (subscriptions, events, nsubscriptions, nevents: out32) => poll::poll_oneoff::<S>;
+            "poll_oneoff" [POLL] (subscriptions, events, nsubscriptions, nevents: out32) => poll::poll_oneoff::<S, Preview1>;
             "proc_exit" [PROC] (rval) => proc::proc_exit::<S>;
             "proc_raise" [PROC] (sig) => proc::proc_raise::<S>;
             "random_get" [RANDOM] (buf, buf_len) => random::random_get::<S>;
@@ -362,8 +364,8 @@ pub fn coroutine_functions<S: AsHost>(
     wanted: &dyn Fn(&str) -> bool,
 ) {
     let namespaces = [
-        (MODULE, &Functions::<S>::PREVIEW1, &poll::PREVIEW1),
-        (preview0::MODULE, &Functions::<S>::PREVIEW0, &preview0::LAYOUT),
+        (MODULE, &Functions::<S>::PREVIEW1, &Preview1::SUBSCRIPTION),
+        (preview0::MODULE, &Functions::<S>::PREVIEW0, &Preview0::SUBSCRIPTION),
     ];
     let blocking: [(&str, AsyncFn<S>); 3] = [
         ("poll_oneoff", poll_oneoff_async),
@@ -382,12 +384,12 @@ pub fn coroutine_functions<S: AsHost>(
 /// ([`imports::asyncify::Step`]) run through
 /// [`imports::asyncify::coroutine`]; `poll_oneoff` reads subscriptions of
 /// the given layout.
-type AsyncFn<S> = fn(&mut StoreMut<'_>, &FunctionEnv<S>, &'static poll::SubscriptionLayout) -> Function;
+type AsyncFn<S> = fn(&mut StoreMut<'_>, &FunctionEnv<S>, &'static types::SubscriptionLayout) -> Function;
 
 fn poll_oneoff_async<S: AsHost>(
     store: &mut StoreMut<'_>,
     env: &FunctionEnv<S>,
-    layout: &'static poll::SubscriptionLayout,
+    layout: &'static types::SubscriptionLayout,
 ) -> Function {
     Function::new_typed_with_env_async(
         store,
@@ -403,14 +405,14 @@ fn poll_oneoff_async<S: AsHost>(
 fn sched_yield_async<S: AsHost>(
     store: &mut StoreMut<'_>,
     env: &FunctionEnv<S>,
-    _: &poll::SubscriptionLayout,
+    _: &types::SubscriptionLayout,
 ) -> Function {
     Function::new_typed_with_env_async(store, env, |env: AsyncFunctionEnvMut<S>| {
         coroutine(env, sched::sched_yield_step)
     })
 }
 
-fn fd_read_async<S: AsHost>(store: &mut StoreMut<'_>, env: &FunctionEnv<S>, _: &poll::SubscriptionLayout) -> Function {
+fn fd_read_async<S: AsHost>(store: &mut StoreMut<'_>, env: &FunctionEnv<S>, _: &types::SubscriptionLayout) -> Function {
     Function::new_typed_with_env_async(
         store,
         env,

@@ -6,7 +6,7 @@
 //! absolute path, or a symlink leading out is `EPERM`.
 
 use crate::fs::set_times;
-use crate::types::{oflags, LOOKUP_SYMLINK_FOLLOW};
+use crate::types::{oflags, Layout, LOOKUP_SYMLINK_FOLLOW};
 use imports::descriptor::{FdFlags, Rights};
 use imports::fs::{OpenOptions, OpenRequest};
 use imports::posix::open::Open;
@@ -72,7 +72,7 @@ pub fn path_create_directory<S: AsHost>(
 /// file at `path`, following a final symlink if `flags` has
 /// `SYMLINK_FOLLOW`. Errors: `ENOENT`, `ENOTDIR`, `ELOOP`, `EPERM`,
 /// `ENOTCAPABLE` (no `PATH_FILESTAT_GET`), `EFAULT`.
-pub fn path_filestat_get<S: AsHost>(
+pub fn path_filestat_get<S: AsHost, L: Layout>(
     mut ctx: FunctionEnvMut<'_, S>,
     fd: u32,
     flags: u32,
@@ -82,7 +82,7 @@ pub fn path_filestat_get<S: AsHost>(
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let st = stat_at(s.host_mut(), mem, fd, flags, path, path_len)?;
-        crate::types::write_filestat(mem, buf, &st)
+        L::write_filestat(mem, buf, &st)
     })
 }
 

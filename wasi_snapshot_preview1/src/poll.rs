@@ -1,7 +1,7 @@
 //! `poll_oneoff`: waiting for clocks and descriptor readiness.
 
 use crate::clock::now;
-use crate::types::{clockid, eventtype, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME};
+use crate::types::{clockid, eventtype, Layout, SubscriptionLayout, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME};
 use imports::asyncify::{self, Step, Wait};
 use imports::descriptor::{Descriptor, Rights};
 use imports::{with_memory, AsHost, Errno, GuestMemory, Host};
@@ -10,19 +10,6 @@ use wasmer::{FunctionEnvMut, RuntimeError};
 /// How long to wait between readiness checks when a descriptor is not
 /// ready and no clock fires sooner.
 const RECHECK_NS: u64 = 1_000_000;
-
-/// Where a `subscription`'s clock fields sit: preview0 has an extra
-/// `identifier` before them.
-pub(crate) struct SubscriptionLayout {
-    /// Size of one `subscription`.
-    pub size: u32,
-    /// Offset of `subscription_clock::id` (the clock fields follow it at
-    /// +8 `timeout`, +24 `flags`).
-    pub clock_id: u32,
-}
-
-/// preview1's layout (48 bytes).
-pub(crate) const PREVIEW1: SubscriptionLayout = SubscriptionLayout { size: 48, clock_id: 16 };
 
 /// One subscription, as read from guest memory.
 enum Sub {
@@ -217,14 +204,14 @@ fn write_events(
 /// the resumed call keeps its start time. Errors: `EINVAL` (no
 /// subscriptions, unknown event type), `EFAULT`; a trap if suspending
 /// fails.
-pub fn poll_oneoff<S: AsHost>(
+pub fn poll_oneoff<S: AsHost, L: Layout>(
     ctx: FunctionEnvMut<'_, S>,
     subscriptions: u32,
     events: u32,
     nsubscriptions: u32,
     nevents: u32,
 ) -> Result<Errno, RuntimeError> {
-    poll(ctx, &PREVIEW1, subscriptions, events, nsubscriptions, nevents)
+    poll(ctx, &L::SUBSCRIPTION, subscriptions, events, nsubscriptions, nevents)
 }
 
 /// `poll_oneoff` for a given subscription layout, as a synchronous host

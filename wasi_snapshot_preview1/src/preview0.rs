@@ -9,15 +9,14 @@
 //! (the same `Function` handles, registered under both module names,
 //! unless logged), so a fix lands once.
 
-use crate::fs::{fd_seek, fd_stat};
-use crate::poll::{poll, SubscriptionLayout};
-use crate::types::{filetype, whence};
+use crate::fs::fd_seek;
+use crate::types::{filetype, whence, Layout, SubscriptionLayout};
 use crate::Functions;
 use imports::define::Table;
 use imports::fs::Stat;
 use imports::log::Results;
-use imports::{with_memory, AsHost, Errno, GuestMemory};
-use wasmer::{FunctionEnvMut, RuntimeError};
+use imports::{AsHost, Errno, GuestMemory};
+use wasmer::FunctionEnvMut;
 
 /// The module name preview0 guests import from.
 pub const MODULE: &str = "wasi_unstable";
@@ -25,8 +24,16 @@ pub const MODULE: &str = "wasi_unstable";
 /// Size of preview0's `filestat`.
 pub const FILESTAT_SIZE: u32 = 56;
 
-/// preview0's `subscription` (56 bytes, clock fields after `identifier`).
-pub(crate) const LAYOUT: SubscriptionLayout = SubscriptionLayout { size: 56, clock_id: 24 };
+/// preview0's layouts: 56-byte subscriptions (clock fields after
+/// `identifier`), 56-byte `filestat` (`nlink` a `u32`, saturating).
+pub struct Preview0;
+
+impl Layout for Preview0 {
+    const SUBSCRIPTION: SubscriptionLayout = SubscriptionLayout { size: 56, clock_id: 24 };
+    fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), Errno> {
+        write_filestat(mem, ptr, st)
+    }
+}
 
 /// Writes a preview0 `filestat` at `ptr` (`nlink` saturates at `u32::MAX`).
 fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), Errno> {
@@ -41,31 +48,6 @@ fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), 
     b[40..48].copy_from_slice(&st.mtim.to_le_bytes());
     b[48..56].copy_from_slice(&st.ctim.to_le_bytes());
     Ok(())
-}
-
-/// preview0 `fd_filestat_get(fd) -> filestat` (56-byte layout). Errors
-/// as preview1's.
-pub fn fd_filestat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32) -> Result<(), Errno> {
-    with_memory(&mut ctx, |s, mem| {
-        let st = fd_stat(&mut s.host_mut().fds, fd)?;
-        write_filestat(mem, buf, &st)
-    })
-}
-
-/// preview0 `path_filestat_get(fd, flags, path) -> filestat` (56-byte
-/// layout). Errors as preview1's.
-pub fn path_filestat_get<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    flags: u32,
-    path: u32,
-    path_len: u32,
-    buf: u32,
-) -> Result<(), Errno> {
-    with_memory(&mut ctx, |s, mem| {
-        let st = crate::path::stat_at(s.host_mut(), mem, fd, flags, path, path_len)?;
-        write_filestat(mem, buf, &st)
-    })
 }
 
 /// preview0 `fd_seek(fd, offset, whence)` with preview0's whence
@@ -87,27 +69,16 @@ pub fn fd_seek0<S: AsHost>(
     fd_seek(ctx, fd, offset, w, newoffset)
 }
 
-/// preview0 `poll_oneoff` (56-byte subscriptions). Errors as preview1's.
-pub fn poll_oneoff<S: AsHost>(
-    ctx: FunctionEnvMut<'_, S>,
-    subscriptions: u32,
-    events: u32,
-    nsubscriptions: u32,
-    nevents: u32,
-) -> Result<Errno, RuntimeError> {
-    poll(ctx, &LAYOUT, subscriptions, events, nsubscriptions, nevents)
-}
-
 impl<S: AsHost> Functions<S> {
     /// preview0's functions: preview1's, with the four whose layouts differ
     /// replaced, and without `sock_accept`, which preview0 does not have.
     /// Logged as preview1's are, under `wasi_unstable`.
     pub const PREVIEW0: Table<S> = Table {
         rows: imports::import_rows! { env: S;
-            "fd_filestat_get" [FILESYSTEM] (fd, buf) => fd_filestat_get::<S>;
-            "path_filestat_get" [FILESYSTEM] (fd, flags, path: str, path_len, buf) => path_filestat_get::<S>;
+            "fd_filestat_get" [FILESYSTEM] (fd, buf) => crate::fs::fd_filestat_get::<S, Preview0>;
+            "path_filestat_get" [FILESYSTEM] (fd, flags, path: str, path_len, buf) => crate::path::path_filestat_get::<S, Preview0>;
             "fd_seek" [FILESYSTEM] (fd, offset, whence, newoffset: out64) => fd_seek0::<S>;
-            "poll_oneoff" [POLL] (subscriptions, events, nsubscriptions, nevents: out32) => poll_oneoff::<S>;
+            "poll_oneoff" [POLL] (subscriptions, events, nsubscriptions, nevents: out32) => crate::poll::poll_oneoff::<S, Preview0>;
         },
         base: Some((&Functions::<S>::PREVIEW1, &["sock_accept"])),
         results: Results::Errno,

@@ -109,6 +109,36 @@ pub const DIRENT_SIZE: usize = 24;
 /// Size of `event`.
 pub const EVENT_SIZE: u32 = 32;
 
+/// Where a `subscription`'s clock fields sit: preview0 has an extra
+/// `identifier` before them.
+pub struct SubscriptionLayout {
+    /// Size of one `subscription`.
+    pub size: u32,
+    /// Offset of `subscription_clock::id` (the clock fields follow it at
+    /// +8 `timeout`, +24 `flags`).
+    pub clock_id: u32,
+}
+
+/// The layouts that differ between preview1 and preview0
+/// (`wasi_unstable`), so that a function seeing them is written once and
+/// registered for each (`fd_filestat_get::<S, Preview0>`).
+pub trait Layout: Send + Sync + 'static {
+    /// `subscription`'s size and where its clock fields are.
+    const SUBSCRIPTION: SubscriptionLayout;
+    /// Writes a `filestat` at `ptr`.
+    fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), Errno>;
+}
+
+/// preview1's layouts: 48-byte subscriptions, 64-byte `filestat`.
+pub struct Preview1;
+
+impl Layout for Preview1 {
+    const SUBSCRIPTION: SubscriptionLayout = SubscriptionLayout { size: 48, clock_id: 16 };
+    fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), Errno> {
+        write_filestat(mem, ptr, st)
+    }
+}
+
 /// Writes a `filestat` at `ptr`.
 pub fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), Errno> {
     let b = mem.slice_mut(ptr, FILESTAT_SIZE)?;
