@@ -32,14 +32,13 @@ fn beneath<'m>(
 /// directory `fd`, which must hold `right` (see [`beneath`]).
 fn with_path<S: AsHost, R>(
     ctx: &mut FunctionEnvMut<'_, S>,
-    fd: u32,
+    (fd, path, path_len): (u32, u32, u32),
     right: Rights,
-    path: (u32, u32),
     op: impl FnOnce(&Host, Base<'static>, &str) -> Result<R, Errno>,
 ) -> Result<R, Errno> {
     with_memory(ctx, |s, mem| {
         let h = s.host_mut();
-        let (base, p) = beneath(h, mem, fd, right, path)?;
+        let (base, p) = beneath(h, mem, fd, right, (path, path_len))?;
         op(h, base, p)
     })
 }
@@ -59,13 +58,10 @@ pub fn path_create_directory<S: AsHost>(
     path: u32,
     path_len: u32,
 ) -> Result<(), Errno> {
-    with_path(
-        &mut ctx,
-        fd,
-        Rights::PATH_CREATE_DIRECTORY,
-        (path, path_len),
-        |h, base, p| ops::mkdir(h, base, p, None),
-    )
+    let right = Rights::PATH_CREATE_DIRECTORY;
+    with_path(&mut ctx, (fd, path, path_len), right, |h, b, p| {
+        ops::mkdir(h, b, p, None)
+    })
 }
 
 /// `path_filestat_get(fd, flags, path) -> filestat`: attributes of the
@@ -114,13 +110,10 @@ pub fn path_filestat_set_times<S: AsHost>(
     fst_flags: u32,
 ) -> Result<(), Errno> {
     let times = set_times(atim, mtim, fst_flags)?;
-    with_path(
-        &mut ctx,
-        fd,
-        Rights::PATH_FILESTAT_SET_TIMES,
-        (path, path_len),
-        |h, base, p| ops::utimes(h, base, p, follows(flags), times),
-    )
+    let right = Rights::PATH_FILESTAT_SET_TIMES;
+    with_path(&mut ctx, (fd, path, path_len), right, |h, b, p| {
+        ops::utimes(h, b, p, follows(flags), times)
+    })
 }
 
 /// `path_link(old_fd, old_flags, old_path, new_fd, new_path)`: creates a
@@ -274,13 +267,8 @@ pub fn path_remove_directory<S: AsHost>(
     path: u32,
     path_len: u32,
 ) -> Result<(), Errno> {
-    with_path(
-        &mut ctx,
-        fd,
-        Rights::PATH_REMOVE_DIRECTORY,
-        (path, path_len),
-        |h, base, p| ops::rmdir(h, base, p),
-    )
+    let right = Rights::PATH_REMOVE_DIRECTORY;
+    with_path(&mut ctx, (fd, path, path_len), right, |h, b, p| ops::rmdir(h, b, p))
 }
 
 /// `path_rename(fd, old_path, new_fd, new_path)`: renames a file or
@@ -339,11 +327,6 @@ pub fn path_unlink_file<S: AsHost>(
     path: u32,
     path_len: u32,
 ) -> Result<(), Errno> {
-    with_path(
-        &mut ctx,
-        fd,
-        Rights::PATH_UNLINK_FILE,
-        (path, path_len),
-        |h, base, p| ops::unlink(h, base, p),
-    )
+    let right = Rights::PATH_UNLINK_FILE;
+    with_path(&mut ctx, (fd, path, path_len), right, |h, b, p| ops::unlink(h, b, p))
 }
