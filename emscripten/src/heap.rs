@@ -75,8 +75,9 @@ pub fn emscripten_memcpy_big(mut ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> R
 /// `_mmap_js(addr, len, prot, flags, fd, offset, allocated) -> ptr`: maps
 /// `len` bytes of the file `fd` from `offset` into a fresh, zeroed block of
 /// whole pages from the guest's `emscripten_builtin_memalign` (or `malloc`)
-/// (a copy; `*allocated = 1` so `munmap` frees it), as MEMFS does. Anonymous maps never get here (libc serves them). Errors
-/// (negated): `EBADF`, `EACCES` (not readable), `EINVAL` (negative offset),
+/// (a copy; `*allocated = 1` so `munmap` frees it), as MEMFS does.
+/// Anonymous maps never get here (libc serves them). Errors (negated):
+/// `EBADF`, `EACCES` (not readable), `EINVAL` (negative offset, length 0),
 /// `ENOMEM`.
 pub fn mmap_js(
     mut ctx: Ctx<'_>,
@@ -88,16 +89,9 @@ pub fn mmap_js(
     offset: i32,
     allocated: u32,
 ) -> Result<i32, RuntimeError> {
-    if offset < 0 {
-        return Ok(neg(Errno::Inval));
-    }
-    if let Err(e) = ctx.data_mut().host.fds.file(fd as u32, Rights::FD_READ) {
-        return Ok(neg(if e == Errno::Notcapable { Errno::Acces } else { e }));
-    }
-    // As the glue's mmapAlloc: whole pages, page-aligned when the guest
-    // exports its aligned allocator.
-    let Some(size) = len.checked_next_multiple_of(WASM_PAGE_SIZE as u32).filter(|s| *s > 0) else {
-        return Ok(neg(Errno::Inval));
+    let size = match map_size(&mut ctx, fd, offset, len) {
+        Ok(size) => size,
+        Err(e) => return Ok(neg(e)),
     };
     let ptr = map_alloc(&mut ctx, size)?;
     if ptr == 0 {
@@ -110,6 +104,26 @@ pub fn mmap_js(
         mem.write_u32(allocated, 1)
     });
     Ok(r.map_or_else(neg, |()| ptr as i32))
+}
+
+/// The size of the block a mapping of `len` bytes of `fd` at `offset`
+/// takes: whole pages, as the glue's `mmapAlloc`. Errors: `EINVAL`
+/// (negative offset, length 0), `EBADF`, `EACCES` (not open for reading).
+fn map_size(ctx: &mut Ctx<'_>, fd: i32, offset: i32, len: u32) -> Result<u32, Errno> {
+    if offset < 0 {
+        return Err(Errno::Inval);
+    }
+    ctx.data_mut()
+        .host
+        .fds
+        .file(fd as u32, Rights::FD_READ)
+        .map_err(|e| match e {
+            Errno::Notcapable => Errno::Acces,
+            e => e,
+        })?;
+    len.checked_next_multiple_of(WASM_PAGE_SIZE as u32)
+        .filter(|s| *s > 0)
+        .ok_or(Errno::Inval)
 }
 
 /// A block of `size` bytes for a mapping, as the glue's `mmapAlloc`:
