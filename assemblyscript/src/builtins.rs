@@ -14,11 +14,7 @@ use wasmer::{FunctionEnvMut, RuntimeError};
 /// [`crate::Options::abort_message`] is off, then ends the guest with exit
 /// code 255. Never fails otherwise: an unreadable string prints as empty.
 pub fn abort<S: AsAssemblyScript>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    message: i32,
-    file_name: i32,
-    line: i32,
-    column: i32,
+    mut ctx: FunctionEnvMut<'_, S>, message: i32, file_name: i32, line: i32, column: i32,
 ) -> Result<(), RuntimeError> {
     if ctx.data().assemblyscript().options.abort_message {
         // Without memory (an abort in a start section before binding) the
@@ -40,14 +36,7 @@ pub fn abort<S: AsAssemblyScript>(
 /// bindings' `[a0, ..., a4].slice(0, n)`: above 5 is 5, a negative `n`
 /// drops that many from the end.
 pub fn trace<S: AsAssemblyScript>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    message: i32,
-    n: i32,
-    a0: f64,
-    a1: f64,
-    a2: f64,
-    a3: f64,
-    a4: f64,
+    mut ctx: FunctionEnvMut<'_, S>, message: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64,
 ) -> Result<(), RuntimeError> {
     let fd = match ctx.data().assemblyscript().options.trace {
         Trace::Off => return Ok(()),

@@ -11,8 +11,7 @@ use wasmer::{FunctionEnvMut, RuntimeError};
 /// `console.log(text)` (also `info`, `debug`: `FD` 1) and
 /// `console.warn(text)` (also `error`: `FD` 2): the string and a newline.
 pub fn print<S: AsAssemblyScript, const FD: u32>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    text: i32,
+    mut ctx: FunctionEnvMut<'_, S>, text: i32,
 ) -> Result<(), RuntimeError> {
     with_memory(&mut ctx, "console.log", |s, mem| {
         Sink::new(&mut s.host_mut().fds, FD).guest(mem, text as u32).str("\n");
@@ -23,9 +22,7 @@ pub fn print<S: AsAssemblyScript, const FD: u32>(
 /// `Assertion failed: <message>` to stderr, as node does; never ends the
 /// guest.
 pub fn assert<S: AsAssemblyScript>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    condition: i32,
-    message: i32,
+    mut ctx: FunctionEnvMut<'_, S>, condition: i32, message: i32,
 ) -> Result<(), RuntimeError> {
     if condition != 0 {
         return Ok(());
@@ -74,10 +71,7 @@ pub fn time<S: AsAssemblyScript>(mut ctx: FunctionEnvMut<'_, S>, label_ptr: i32)
 /// warning (`No such label 'x' for console.<import>()`); removes the timer
 /// when `end`.
 fn report<S: AsAssemblyScript>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    label_ptr: i32,
-    import: &str,
-    end: bool,
+    ctx: &mut FunctionEnvMut<'_, S>, label_ptr: i32, import: &str, end: bool,
 ) -> Result<(), RuntimeError> {
     let label = label(ctx, import, label_ptr)?;
     let s = ctx.data_mut();

@@ -74,11 +74,7 @@ fn runtime_and_view_id<S: AsAssemblyScript>(ctx: &mut FunctionEnvMut<'_, S>) -> 
 /// `byteLength`) and fills its `n` bytes at `buffer` from the guest's
 /// random source.
 fn fill<S: AsAssemblyScript>(
-    s: &mut S,
-    mem: &mut GuestMemory<'_>,
-    header: u32,
-    buffer: u32,
-    n: u32,
+    s: &mut S, mem: &mut GuestMemory<'_>, header: u32, buffer: u32, n: u32,
 ) -> Result<(), RuntimeError> {
     const NAME: &str = "crypto.getRandomValuesN";
     let bad = |_| trap(format!("env.{NAME}: __new returned memory outside the guest's memory"));

@@ -72,10 +72,7 @@ pub fn format_value(v: &Value) -> Option<String> {
 
 /// Looks up the exported function `name` and parses `args` for it.
 pub fn prepare(
-    store: &mut impl AsStoreMut,
-    instance: &Instance,
-    name: &str,
-    args: &[String],
+    store: &mut impl AsStoreMut, instance: &Instance, name: &str, args: &[String],
 ) -> Result<(wasmer::Function, Vec<Value>), Error> {
     let f = instance
         .exports
@@ -121,12 +118,8 @@ pub enum Outcome {
 /// check `name` and `args` ([`prepare`]), call `_start` if exported (and
 /// not `name` itself), then call `name`. A trap other than an exit is [`Error::Trap`].
 pub fn invoke(
-    store: &mut impl AsStoreMut,
-    module: &wasmer::Module,
-    config: imports::ModuleConfig,
-    options: crate::Options,
-    name: &str,
-    args: &[String],
+    store: &mut impl AsStoreMut, module: &wasmer::Module, config: imports::ModuleConfig, options: crate::Options,
+    name: &str, args: &[String],
 ) -> Result<Outcome, Error> {
     let (_guest, instance) = match crate::start(store, module, config, options)? {
         Ok(started) => started,

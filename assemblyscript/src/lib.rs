@@ -239,9 +239,7 @@ pub(crate) fn trap(msg: impl Into<String>) -> RuntimeError {
 /// naming `import` when there is no memory to read yet: a start section
 /// that prints runs before an exported memory can be bound.
 pub(crate) fn with_memory<S, R>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    import: &str,
-    f: impl FnOnce(&mut S, &mut GuestMemory<'_>) -> R,
+    ctx: &mut FunctionEnvMut<'_, S>, import: &str, f: impl FnOnce(&mut S, &mut GuestMemory<'_>) -> R,
 ) -> Result<R, RuntimeError>
 where
     S: AsHost,
@@ -344,9 +342,7 @@ pub fn exports<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionE
 /// [`exports`], defining only the imports `wanted` names (defining each
 /// costs about half a microsecond; see [`instantiate_for`]).
 pub fn exports_where<S: AsAssemblyScript>(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<S>,
-    wanted: &dyn Fn(&str) -> bool,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, wanted: &dyn Fn(&str) -> bool,
 ) -> Exports {
     Functions::<S>::TABLE.define(store, env, MODULE, wanted)
 }
@@ -373,10 +369,7 @@ pub fn instantiate_for(store: &mut impl AsStoreMut, host: Host, options: Options
 }
 
 fn instantiate_where(
-    store: &mut impl AsStoreMut,
-    host: Host,
-    options: Options,
-    wanted: &dyn Fn(&str) -> bool,
+    store: &mut impl AsStoreMut, host: Host, options: Options, wanted: &dyn Fn(&str) -> bool,
 ) -> AssemblyScript {
     let env = FunctionEnv::new(
         store,
@@ -434,9 +427,7 @@ impl AssemblyScript {
 /// and its runtime exports (`__new`, `__pin`, `__unpin`, `__rtti_base`,
 /// when present) to `env`. Errors: [`Error::MissingMemory`].
 pub fn bind<S: AsAssemblyScript>(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<S>,
-    instance: &Instance,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance,
 ) -> Result<(), Error> {
     let exported = instance.exports.get_memory("memory").ok().cloned();
     let runtime = (|| {
@@ -519,10 +510,7 @@ impl ImportSet for AssemblyScript {
 /// An exit during the start section (an `abort`, `process.exit`) is
 /// `Ok(Err(code))`.
 pub fn start(
-    store: &mut impl AsStoreMut,
-    module: &Module,
-    config: ModuleConfig,
-    options: Options,
+    store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: Options,
 ) -> Result<Result<(AssemblyScript, Instance), u32>, Error> {
     let guest = <AssemblyScript as ImportSet>::instantiate(store, config.build()?, module, options)?;
     match driver::instance(store, module, &guest)? {
@@ -545,10 +533,7 @@ pub fn run(store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, o
 /// blocks: no sleep, no read), so the future runs the guest to its end
 /// when first polled. Errors: as [`run`].
 pub async fn run_async(
-    store: &mut impl AsStoreMut,
-    module: &Module,
-    config: ModuleConfig,
-    options: Options,
+    store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: Options,
 ) -> Result<u32, Error> {
     driver::run_async::<AssemblyScript>(store, module, config, options).await
 }

@@ -65,13 +65,7 @@ impl Write for Counted {
 /// Benchmarks `write_loop` of a bound guest (each call writing `line`
 /// to `out`), then, with `baseline`, its `nop_loop`.
 fn loops(
-    g: &mut Group<'_>,
-    name: &str,
-    store: &mut Store,
-    instance: &Instance,
-    out: &Counted,
-    line: &str,
-    baseline: bool,
+    g: &mut Group<'_>, name: &str, store: &mut Store, instance: &Instance, out: &Counted, line: &str, baseline: bool,
 ) {
     let write = instance
         .exports

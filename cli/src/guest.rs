@@ -76,11 +76,7 @@ fn setup(file: &Path, e: impl Display) -> CliError {
 /// start it, and returns the process exit status: the guest's exit code,
 /// or [`crate::error::TRAP_EXIT`] after printing its trap.
 pub fn run_with<I: ImportSet>(
-    store: &mut Store,
-    module: &Module,
-    config: ModuleConfig,
-    file: &Path,
-    options: I::Options,
+    store: &mut Store, module: &Module, config: ModuleConfig, file: &Path, options: I::Options,
 ) -> Result<ExitCode, CliError>
 where
     I::Error: Display,
@@ -101,9 +97,7 @@ where
 /// store of `store`'s engine (a store stays on its thread; the module was
 /// compiled by that engine).
 pub fn on_thread<R: Send>(
-    stack: usize,
-    store: &Store,
-    run: impl FnOnce(&mut Store) -> Result<R, CliError> + Send,
+    stack: usize, store: &Store, run: impl FnOnce(&mut Store) -> Result<R, CliError> + Send,
 ) -> Result<R, CliError> {
     let engine = store.engine().clone();
     std::thread::scope(|scope| {

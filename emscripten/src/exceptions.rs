@@ -270,10 +270,7 @@ pub fn find_matching_catch_fits(ty: &FunctionType) -> bool {
 /// its own (`N-2` i32 params in practice); `None` if it is not all-i32 ->
 /// i32.
 pub fn find_matching_catch(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<EmEnv>,
-    _n: usize,
-    ty: &FunctionType,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, _n: usize, ty: &FunctionType,
 ) -> Option<Function> {
     if !find_matching_catch_fits(ty) {
         return None;

@@ -80,14 +80,7 @@ pub fn emscripten_memcpy_big(mut ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> R
 /// `EBADF`, `EACCES` (not readable), `EINVAL` (negative offset, length 0),
 /// `ENOMEM`.
 pub fn mmap_js(
-    mut ctx: Ctx<'_>,
-    _addr: i32,
-    len: u32,
-    _prot: i32,
-    _flags: i32,
-    fd: i32,
-    offset: i32,
-    allocated: u32,
+    mut ctx: Ctx<'_>, _addr: i32, len: u32, _prot: i32, _flags: i32, fd: i32, offset: i32, allocated: u32,
 ) -> Result<i32, RuntimeError> {
     let size = match map_size(&mut ctx, fd, offset, len) {
         Ok(size) => size,
@@ -172,13 +165,7 @@ fn write_all_at(file: &mut OpenFile, data: &[u8], offset: u64) -> Result<(), Err
 /// writable mapping back to its file (`msync`), as MEMFS does; the guest
 /// frees the block itself. Errors (negated): `EBADF`, `EFAULT`.
 pub fn munmap_js(
-    mut ctx: Ctx<'_>,
-    addr: u32,
-    len: u32,
-    prot: i32,
-    flags: i32,
-    fd: i32,
-    offset: i32,
+    mut ctx: Ctx<'_>, addr: u32, len: u32, prot: i32, flags: i32, fd: i32, offset: i32,
 ) -> Result<i32, RuntimeError> {
     if flags & MAP_SHARED == 0 || prot & PROT_WRITE == 0 || fd < 0 {
         return Ok(0);

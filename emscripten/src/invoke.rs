@@ -69,10 +69,7 @@ pub fn fits(ty: &FunctionType) -> bool {
 /// results`. `None` when `ty` cannot be one (no leading i32, or more than
 /// one result).
 pub fn trampoline(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<EmEnv>,
-    sig: &str,
-    ty: &FunctionType,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, sig: &str, ty: &FunctionType,
 ) -> Option<Function> {
     if !fits(ty) {
         return None;
@@ -110,11 +107,7 @@ pub fn trampoline(
 /// The function at `index` of the guest's table, which must have the
 /// call site's type `callee`: else a trap naming what was found.
 fn table_entry(
-    ctx: &mut Ctx<'_>,
-    g: &crate::guest::Guest,
-    index: u32,
-    name: &str,
-    callee: &FunctionType,
+    ctx: &mut Ctx<'_>, g: &crate::guest::Guest, index: u32, name: &str, callee: &FunctionType,
 ) -> Result<Function, RuntimeError> {
     let table = g.table.as_ref().ok_or_else(|| missing("__indirect_function_table"))?;
     let func = match table.get(ctx, index) {

@@ -372,10 +372,7 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
 /// legalization for JavaScript imports does), to `inner`. `None` when `ty`
 /// is `inner`'s own type or not its legalized form.
 fn legalized(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<EmEnv>,
-    inner: &Function,
-    ty: &FunctionType,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, inner: &Function, ty: &FunctionType,
 ) -> Option<Function> {
     let own = inner.ty(store);
     if &own == ty || own.results() != ty.results() {
@@ -419,10 +416,7 @@ fn legalized(
 /// The `env` function `name` with the type `ty` the guest imports it
 /// with: a table row (logged as its scope says), or one made for `ty`.
 fn env_function(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<EmEnv>,
-    name: &str,
-    ty: &FunctionType,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, name: &str, ty: &FunctionType,
 ) -> Result<Function, Error> {
     if let Some(family) = family(name) {
         return family_function(store, env, name, family, ty);
@@ -448,11 +442,7 @@ fn env_function(
 /// An `invoke_*` trampoline or `__cxa_find_matching_catch_N` for the type
 /// `ty` the guest imports it with, logged in the `exceptions` scope.
 fn family_function(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<EmEnv>,
-    name: &str,
-    family: Family<'_>,
-    ty: &FunctionType,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, name: &str, family: Family<'_>, ty: &FunctionType,
 ) -> Result<Function, Error> {
     let (f, expected) = match family {
         Family::Invoke(sig) => (

@@ -90,10 +90,7 @@ fn at<'n>(ns: &'n Namespace, dirfd: i32, path: &str) -> Result<Base<'n>, Errno> 
 /// The path argument of an `*at` call: the C string at `ptr` and what it
 /// is relative to (see [`at`]).
 fn path_at<'n, 'm>(
-    ns: &'n Namespace,
-    mem: &'m GuestMemory<'_>,
-    dirfd: i32,
-    ptr: u32,
+    ns: &'n Namespace, mem: &'m GuestMemory<'_>, dirfd: i32, ptr: u32,
 ) -> Result<(Base<'n>, &'m str), Errno> {
     let p = cstr(mem, ptr)?;
     Ok((at(ns, dirfd, p)?, p))

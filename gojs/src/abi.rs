@@ -280,12 +280,7 @@ fn value_set_index(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
 /// Stores a call's outcome after re-reading `sp`: the result (or what was
 /// thrown) in `result`, and whether it returned in `ok`.
 fn finish_call(
-    ctx: &mut Ctx<'_>,
-    sp: u32,
-    before: u64,
-    result: Slot<Ref>,
-    ok: Slot<Bool>,
-    outcome: JsResult,
+    ctx: &mut Ctx<'_>, sp: u32, before: u64, result: Slot<Ref>, ok: Slot<Bool>, outcome: JsResult,
 ) -> HostResult {
     let sp = refreshed_sp(ctx, sp, before)?;
     host(ctx, sp, |s, st| {
@@ -317,9 +312,7 @@ fn value_call(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
 /// The callee and arguments of `valueInvoke` and `valueNew`, then the
 /// call `f` makes of them, then its outcome stored.
 fn invoke(
-    ctx: &mut Ctx<'_>,
-    sp: u32,
-    f: impl FnOnce(&mut Ctx<'_>, Value, Vec<Value>) -> Result<JsResult, RuntimeError>,
+    ctx: &mut Ctx<'_>, sp: u32, f: impl FnOnce(&mut Ctx<'_>, Value, Vec<Value>) -> Result<JsResult, RuntimeError>,
 ) -> HostResult {
     let frame = VALUE_INVOKE;
     let (callee, args) = with_stack(ctx, sp, |s, st| {
@@ -413,10 +406,7 @@ fn copy_bytes_to_js(mut ctx: Ctx<'_>, sp: u32) -> HostResult {
 /// count and `true` in `results`; only `false` when the JS value is not a
 /// Uint8Array (wasm_exec.js leaves the count unwritten then).
 fn copy_bytes(
-    ctx: &mut Ctx<'_>,
-    sp: u32,
-    (slice, array): (Slot<Bytes>, Slot<Ref>),
-    (n, ok): (Slot<Int64>, Slot<Bool>),
+    ctx: &mut Ctx<'_>, sp: u32, (slice, array): (Slot<Bytes>, Slot<Ref>), (n, ok): (Slot<Int64>, Slot<Bool>),
     to_go: bool,
 ) -> HostResult {
     host(ctx, sp, |s, st| {

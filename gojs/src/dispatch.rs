@@ -28,10 +28,7 @@ pub(crate) fn resume(ctx: &mut FunctionEnvMut<'_, GoJs>) -> Result<(), RuntimeEr
 /// `event.result`). Not a function: a TypeError is thrown. The outer
 /// error is a trap or the guest's exit.
 pub(crate) fn call(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    f: &Value,
-    this: Value,
-    args: Vec<Value>,
+    ctx: &mut FunctionEnvMut<'_, GoJs>, f: &Value, this: Value, args: Vec<Value>,
 ) -> Result<JsResult, RuntimeError> {
     let s = ctx.data_mut();
     let func = match f {
@@ -53,10 +50,7 @@ pub(crate) fn call(
 
 /// Calls the Go function wrapped with `id`.
 fn call_go(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    id: f64,
-    this: Value,
-    args: Vec<Value>,
+    ctx: &mut FunctionEnvMut<'_, GoJs>, id: f64, this: Value, args: Vec<Value>,
 ) -> Result<JsResult, RuntimeError> {
     let w = &mut ctx.data_mut().world;
     let arr = w.heap.alloc(Kind::Array(args))?;

@@ -264,8 +264,7 @@ fn store_value(go: &mut GoJs, mem: &mut GuestMemory<'_>, addr: u32, v: &Value) -
 /// Runs `f` with the guest state and its whole memory, borrowed once
 /// through the core. No memory bound yet: [`Trap::NotBound`].
 pub(crate) fn with_mem<R>(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    f: impl FnOnce(&mut GoJs, &mut GuestMemory<'_>) -> Result<R, Trap>,
+    ctx: &mut FunctionEnvMut<'_, GoJs>, f: impl FnOnce(&mut GoJs, &mut GuestMemory<'_>) -> Result<R, Trap>,
 ) -> Result<R, Trap> {
     // The core's only error is a missing memory: `f`'s own travel inside.
     imports::with_memory(ctx, |s, mem| Ok(f(s, mem))).unwrap_or(Err(Trap::NotBound))
@@ -273,9 +272,7 @@ pub(crate) fn with_mem<R>(
 
 /// Runs `f` with the guest state and the frame at `sp`.
 pub(crate) fn with_stack<R>(
-    ctx: &mut FunctionEnvMut<'_, GoJs>,
-    sp: u32,
-    f: impl FnOnce(&mut GoJs, &mut Stack<'_, '_>) -> Result<R, Trap>,
+    ctx: &mut FunctionEnvMut<'_, GoJs>, sp: u32, f: impl FnOnce(&mut GoJs, &mut Stack<'_, '_>) -> Result<R, Trap>,
 ) -> Result<R, Trap> {
     with_mem(ctx, |s, mem| f(s, &mut Stack::new(mem, sp)))
 }

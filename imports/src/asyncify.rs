@@ -181,8 +181,7 @@ pub fn resume_point<S: AsHost>(ctx: &mut FunctionEnvMut<'_, S>) -> Result<Option
 /// `malloc` or `asyncify_start_unwind` calls `sched_yield` would otherwise
 /// recurse through the host until the host's stack overflowed.
 fn guarded<S: AsHost, R>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> Result<R, RuntimeError>,
+    ctx: &mut FunctionEnvMut<'_, S>, f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> Result<R, RuntimeError>,
 ) -> Result<R, RuntimeError> {
     let a = asyncify_mut(ctx.data_mut().host_mut())?;
     if a.busy {

@@ -437,9 +437,7 @@ fn stdio_in(s: Stdio) -> Result<Descriptor, ConfigError> {
 }
 
 fn stdio_out(
-    s: Stdio,
-    name: &'static str,
-    inherit: fn() -> std::io::Result<HostStream>,
+    s: Stdio, name: &'static str, inherit: fn() -> std::io::Result<HostStream>,
 ) -> Result<Descriptor, ConfigError> {
     let write = Rights(Rights::STREAM.0 & !Rights::FD_READ.0);
     Ok(match s {

@@ -97,11 +97,7 @@ impl<S: AsHost> Table<S> {
     /// each logged ([`logged`]) when its scope is on in the guest's
     /// [`LogScopes`] (read here, once), the bare typed function otherwise.
     pub fn define(
-        &self,
-        store: &mut impl AsStoreMut,
-        env: &FunctionEnv<S>,
-        module: &'static str,
-        wanted: &dyn Fn(&str) -> bool,
+        &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, wanted: &dyn Fn(&str) -> bool,
     ) -> Exports {
         self.define_over(store, env, module, wanted, &Exports::new())
     }
@@ -111,11 +107,7 @@ impl<S: AsHost> Table<S> {
     /// that are not logged: a logged one names its own module in the log,
     /// so it is defined again.
     pub fn define_over(
-        &self,
-        store: &mut impl AsStoreMut,
-        env: &FunctionEnv<S>,
-        module: &'static str,
-        wanted: &dyn Fn(&str) -> bool,
+        &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, wanted: &dyn Fn(&str) -> bool,
         base_exports: &Exports,
     ) -> Exports {
         let scopes = env.as_ref(store).host().log;
@@ -137,11 +129,7 @@ impl<S: AsHost> Table<S> {
 
     /// Builds `row` for `module`, logged when its scope is on.
     pub fn make(
-        &self,
-        store: &mut impl AsStoreMut,
-        env: &FunctionEnv<S>,
-        module: &'static str,
-        row: &Import<S>,
+        &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, row: &Import<S>,
     ) -> Extern {
         match (row.make)(&mut store.as_store_mut(), env) {
             Extern::Function(f) => Extern::Function(self.logged_if_on(store, env, module, row, f)),
@@ -151,12 +139,7 @@ impl<S: AsHost> Table<S> {
 
     /// `f`, logged as `row` when the row's scope is on.
     fn logged_if_on(
-        &self,
-        store: &mut impl AsStoreMut,
-        env: &FunctionEnv<S>,
-        module: &'static str,
-        row: &Import<S>,
-        f: Function,
+        &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, row: &Import<S>, f: Function,
     ) -> Function {
         match env.as_ref(store).host().log.contains(row.scope) {
             true => logged(store, env, self.site(module, row), f),
@@ -169,12 +152,7 @@ impl<S: AsHost> Table<S> {
     /// row's scope is on in the guest's [`LogScopes`]; `f` itself
     /// otherwise.
     pub fn logged_as(
-        &self,
-        store: &mut impl AsStoreMut,
-        env: &FunctionEnv<S>,
-        module: &'static str,
-        name: &str,
-        f: Function,
+        &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, name: &str, f: Function,
     ) -> Function {
         match self.get(name) {
             Some(row) => self.logged_if_on(store, env, module, row, f),
@@ -205,8 +183,7 @@ pub fn logged<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, site
 /// `f` with the guest's memory, or with none when it is not bound yet (a
 /// start section's calls).
 fn with_log_memory<S: AsHost>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    f: impl Fn(Option<&GuestMemory<'_>>) -> String,
+    ctx: &mut FunctionEnvMut<'_, S>, f: impl Fn(Option<&GuestMemory<'_>>) -> String,
 ) -> String {
     let mut line = None;
     let _ = with_memory(ctx, |_, mem| {

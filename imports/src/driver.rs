@@ -44,10 +44,7 @@ pub trait ImportSet: Sized {
     /// Defines its imports on `store` for `module`, over an environment
     /// holding `host`.
     fn instantiate(
-        store: &mut impl AsStoreMut,
-        host: Host,
-        module: &Module,
-        options: Self::Options,
+        store: &mut impl AsStoreMut, host: Host, module: &Module, options: Self::Options,
     ) -> Result<Self, Self::Error>;
     /// The import object to pass to `Instance::new`.
     fn imports(&self) -> &Imports;
@@ -68,10 +65,7 @@ pub trait ImportSet: Sized {
     /// one is needed ([`install_asyncify`]). Nothing by default: the set's
     /// guests wait between calls into them (Go's event loop) or never.
     fn suspendable(
-        &self,
-        _store: &mut impl AsStoreMut,
-        _instance: &Instance,
-        _buffer_size: u32,
+        &self, _store: &mut impl AsStoreMut, _instance: &Instance, _buffer_size: u32,
     ) -> Result<(), Self::Error> {
         Ok(())
     }
@@ -88,10 +82,7 @@ pub trait ImportSet: Sized {
     /// Runs the bound guest to its end for an async caller
     /// ([`start_async`]); its exit code, a trap as the error.
     async fn run_bound_async(
-        &self,
-        store: &mut impl AsStoreMut,
-        instance: &Instance,
-        buffer_size: u32,
+        &self, store: &mut impl AsStoreMut, instance: &Instance, buffer_size: u32,
     ) -> Result<u32, Self::Error> {
         exit_code(start_async(store, self, instance, buffer_size).await?)
     }
@@ -163,9 +154,7 @@ impl<S: AsHost> Caller<S> for OnCoroutine<'_, S> {
 /// section runs) and binds it. `Ok(Err(outcome))`: the guest ended while
 /// instantiating, for a set whose program runs in its start section.
 pub fn instance<I: ImportSet>(
-    store: &mut impl AsStoreMut,
-    module: &Module,
-    set: &I,
+    store: &mut impl AsStoreMut, module: &Module, set: &I,
 ) -> Result<Result<Instance, Outcome>, I::Error> {
     match Instance::new(store, module, set.imports()) {
         Ok(instance) => {
@@ -183,11 +172,7 @@ type SetUp<I> = Result<(I, Instance), Outcome>;
 /// Builds the guest's world from `config`, defines `I`'s imports for
 /// `module` (their async forms with `coroutines`), instantiates and binds.
 fn set_up<I: ImportSet>(
-    store: &mut impl AsStoreMut,
-    module: &Module,
-    config: ModuleConfig,
-    options: I::Options,
-    coroutines: bool,
+    store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: I::Options, coroutines: bool,
 ) -> Result<SetUp<I>, I::Error> {
     let mut host = config.build()?;
     host.coroutine = coroutines;
@@ -215,10 +200,7 @@ pub fn start<I: ImportSet>(store: &mut impl AsStoreMut, set: &I, instance: &Inst
 /// `buffer_size` bytes where one is needed). Frees the buffer after a
 /// guest that exited. Errors: the set's, a trap while freeing.
 pub async fn start_async<I: ImportSet>(
-    store: &mut impl AsStoreMut,
-    set: &I,
-    instance: &Instance,
-    buffer_size: u32,
+    store: &mut impl AsStoreMut, set: &I, instance: &Instance, buffer_size: u32,
 ) -> Result<Outcome, I::Error> {
     set.suspendable(store, instance, buffer_size)?;
     let mut caller = Driven {
@@ -238,10 +220,7 @@ pub async fn start_async<I: ImportSet>(
 /// Binaryen's Asyncify. `Ok(false)`: the module is not
 /// Asyncify-transformed. Errors: its Asyncify exports are unusable.
 pub fn install_asyncify<S: AsHost>(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<S>,
-    instance: &Instance,
-    buffer_size: u32,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance, buffer_size: u32,
 ) -> Result<bool, AsyncifyError> {
     let Some(asyncify) = Asyncify::from_instance(store, instance, buffer_size)? else {
         return Ok(false);
@@ -254,10 +233,7 @@ pub fn install_asyncify<S: AsHost>(
 /// `module`, instantiates, binds and runs the guest to its end; returns its
 /// exit code. Errors: the set's, a trap as its trap variant.
 pub fn run<I: ImportSet>(
-    store: &mut impl AsStoreMut,
-    module: &Module,
-    config: ModuleConfig,
-    options: I::Options,
+    store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: I::Options,
 ) -> Result<u32, I::Error> {
     match set_up::<I>(store, module, config, options, false)? {
         Ok((set, instance)) => set.run_bound(store, &instance),
@@ -269,10 +245,7 @@ pub fn run<I: ImportSet>(
 /// [`asyncify::DEFAULT_BUFFER_SIZE`] bytes). The future needs no
 /// particular executor.
 pub async fn run_async<I: ImportSet>(
-    store: &mut impl AsStoreMut,
-    module: &Module,
-    config: ModuleConfig,
-    options: I::Options,
+    store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: I::Options,
 ) -> Result<u32, I::Error> {
     match set_up::<I>(store, module, config, options, false)? {
         Ok((set, instance)) => {
@@ -289,10 +262,7 @@ pub async fn run_async<I: ImportSet>(
 /// guest's coroutine yields and the future waits without blocking its
 /// thread. Takes the store by value (wasmer runs it as a `StoreAsync`).
 pub async fn run_coroutine<I: ImportSet>(
-    mut store: Store,
-    module: &Module,
-    config: ModuleConfig,
-    options: I::Options,
+    mut store: Store, module: &Module, config: ModuleConfig, options: I::Options,
 ) -> Result<u32, I::Error> {
     let (set, instance) = match set_up::<I>(&mut store, module, config, options, true)? {
         Ok(ready) => ready,

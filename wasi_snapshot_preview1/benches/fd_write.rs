@@ -44,10 +44,7 @@ fn dev_null() -> std::fs::File {
 
 /// Times `fd_write` to `fd` of a guest configured by `config`.
 fn bench_sink(
-    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
-    name: &str,
-    mut guest: Guest,
-    fd: i32,
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, name: &str, mut guest: Guest, fd: i32,
     shape: (usize, usize),
 ) {
     guest.iovecs(shape.0, shape.1);

@@ -6,10 +6,7 @@ use wasmer::FunctionEnvMut;
 /// Writes `list` as C strings: pointers into `ptrs` (u32 each) and the
 /// NUL-terminated bytes into `buf`. Shared by args and environ.
 pub(crate) fn write_strings(
-    mem: &mut imports::GuestMemory<'_>,
-    list: &[String],
-    ptrs: u32,
-    buf: u32,
+    mem: &mut imports::GuestMemory<'_>, list: &[String], ptrs: u32, buf: u32,
 ) -> Result<(), Errno> {
     let mut at = u64::from(buf);
     for (i, s) in list.iter().enumerate() {
@@ -26,10 +23,7 @@ pub(crate) fn write_strings(
 
 /// Writes the count of `list` and the bytes its C strings need.
 pub(crate) fn write_sizes(
-    mem: &mut imports::GuestMemory<'_>,
-    list: &[String],
-    count: u32,
-    size: u32,
+    mem: &mut imports::GuestMemory<'_>, list: &[String], count: u32, size: u32,
 ) -> Result<(), Errno> {
     let bytes: usize = list.iter().map(|s| s.len() + 1).sum();
     mem.write_u32(count, u32::try_from(list.len()).map_err(|_| Errno::Overflow)?)?;

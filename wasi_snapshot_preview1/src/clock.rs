@@ -36,10 +36,7 @@ pub fn clock_res_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, id: u32, resolut
 /// arbitrary start). `precision` is a hint and is ignored. Errors:
 /// `EINVAL`, `EFAULT`.
 pub fn clock_time_get<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    id: u32,
-    precision: u64,
-    time: u32,
+    mut ctx: FunctionEnvMut<'_, S>, id: u32, precision: u64, time: u32,
 ) -> Result<(), Errno> {
     let _ = precision;
     with_memory(&mut ctx, |s, mem| {

@@ -65,11 +65,7 @@ pub(crate) fn set_times(atim: u64, mtim: u64, flags: u32) -> Result<(SetTime, Se
 /// `ENOTCAPABLE` (no `FD_ADVISE`), `EINVAL` (unknown advice, or
 /// `offset + len` overflows), `ESPIPE` (not a regular file).
 pub fn fd_advise<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    offset: u64,
-    len: u64,
-    advice: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u64, len: u64, advice: u32,
 ) -> Result<(), Errno> {
     if advice > 5 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
         return Err(Errno::Inval);
@@ -194,10 +190,7 @@ pub fn fd_fdstat_set_flags<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, f
 /// only shrink: asking for one the descriptor lacks is `ENOTCAPABLE`.
 /// Errors: `EBADF`, `ENOTCAPABLE`.
 pub fn fd_fdstat_set_rights<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    base: u64,
-    inheriting: u64,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, base: u64, inheriting: u64,
 ) -> Result<(), Errno> {
     let (base, inheriting) = (Rights(base), Rights(inheriting));
     let d = ctx.data_mut().host_mut().fds.get_mut(fd)?;
@@ -249,11 +242,7 @@ pub fn fd_filestat_set_size<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, 
 /// `ENOTCAPABLE` (no `FD_FILESTAT_SET_TIMES`), `EINVAL` (both a time and
 /// now for one stamp).
 pub fn fd_filestat_set_times<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    atim: u64,
-    mtim: u64,
-    fst_flags: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, atim: u64, mtim: u64, fst_flags: u32,
 ) -> Result<(), Errno> {
     let (a, m) = set_times(atim, mtim, fst_flags)?;
     match ctx.data_mut().host_mut().fds.get_mut(fd)? {
@@ -274,12 +263,7 @@ pub fn fd_filestat_set_times<S: AsHost>(
 /// `FD_READ`/`FD_SEEK`), `ESPIPE` (not seekable), `EISDIR`, `EFAULT`,
 /// `EINVAL` (offset over `i64::MAX`).
 pub fn fd_pread<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    offset: u64,
-    nread: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32,
 ) -> Result<(), Errno> {
     if offset > i64::MAX as u64 {
         return Err(Errno::Inval);
@@ -301,12 +285,7 @@ pub fn fd_pread<S: AsHost>(
 /// `offset` without moving the file offset. Errors: as `fd_pread`, with
 /// `FD_WRITE`; `EFBIG`.
 pub fn fd_pwrite<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    offset: u64,
-    nwritten: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nwritten: u32,
 ) -> Result<(), Errno> {
     if offset > i64::MAX as u64 {
         return Err(Errno::Inval);
@@ -348,10 +327,7 @@ fn preopen_name(fds: &Descriptors, fd: u32) -> Result<&str, Errno> {
 /// `ENAMETOOLONG` and nothing is written (RATIONALE.md). Errors: `EBADF`,
 /// `EFAULT`.
 pub fn fd_prestat_dir_name<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    path: u32,
-    path_len: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, path: u32, path_len: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let name = preopen_name(&s.host().fds, fd)?;
@@ -369,11 +345,7 @@ pub fn fd_prestat_dir_name<S: AsHost>(
 /// stream with no data yet suspends the guest until it has some
 /// ([`imports::asyncify`]).
 pub fn fd_read<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    nread: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, iovs: u32, iovs_len: u32, nread: u32,
 ) -> Result<Errno, RuntimeError> {
     asyncify::step(&mut ctx, |ctx, _| fd_read_step(ctx, fd, iovs, iovs_len, nread))
 }
@@ -381,11 +353,7 @@ pub fn fd_read<S: AsHost>(
 /// One attempt at `fd_read`: reads, or (when the guest can be suspended
 /// and the stream says it has nothing yet) waits for data.
 pub(crate) fn fd_read_step<S: AsHost>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    nread: u32,
+    ctx: &mut FunctionEnvMut<'_, S>, fd: u32, iovs: u32, iovs_len: u32, nread: u32,
 ) -> Result<Step, RuntimeError> {
     let r = with_memory(ctx, |s, mem| {
         let suspend = asyncify::can_suspend(s.host());
@@ -413,11 +381,7 @@ pub(crate) fn fd_read_step<S: AsHost>(
 /// `EFAULT` (any buffer out of bounds: nothing is written), `EINVAL`,
 /// `EIO`, `ENOSPC`, `EPIPE`.
 pub fn fd_write<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    nwritten: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_WRITE)?;
@@ -454,12 +418,7 @@ fn write_dirents(out: &mut [u8], listing: &[imports::fs::DirEntry], cookie: u64)
 /// and kept until the next cookie-0 call, so resumed reads are consistent.
 /// Errors: `EBADF`, `ENOTDIR`, `ENOTCAPABLE` (no `FD_READDIR`), `EFAULT`.
 pub fn fd_readdir<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    buf: u32,
-    buf_len: u32,
-    cookie: u64,
-    bufused: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let d = s.host_mut().fds.dir(fd, Rights::FD_READDIR)?;
@@ -485,11 +444,7 @@ pub fn fd_renumber<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, to: u32) 
 /// for `(0, CUR)`. Errors: `EBADF` (also a directory), `ENOTCAPABLE`,
 /// `EINVAL` (bad whence, negative result), `ESPIPE` (a stream), `EFAULT`.
 pub fn fd_seek<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    offset: u64,
-    whence: u32,
-    newoffset: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u64, whence: u32, newoffset: u32,
 ) -> Result<(), Errno> {
     let delta = offset as i64;
     let pos = match whence {

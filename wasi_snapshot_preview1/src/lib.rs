@@ -172,9 +172,7 @@ pub fn exports<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> 
 /// host function costs about half a microsecond, so a guest that imports
 /// a handful of the 46 is set up several times faster.
 pub fn exports_where<S: AsHost>(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<S>,
-    wanted: &dyn Fn(&str) -> bool,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, wanted: &dyn Fn(&str) -> bool,
 ) -> Exports {
     Functions::<S>::PREVIEW1.define(store, env, MODULE, wanted)
 }
@@ -251,10 +249,7 @@ pub fn bind<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instan
 /// (see [`run_async`]). Errors: [`Error::NotAsyncify`],
 /// [`Error::Asyncify`].
 pub fn suspendable<S: AsHost>(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<S>,
-    instance: &Instance,
-    buffer_size: u32,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance, buffer_size: u32,
 ) -> Result<(), Error> {
     match driver::install_asyncify(store, env, instance, buffer_size)? {
         true => Ok(()),
@@ -358,10 +353,7 @@ pub async fn run_coroutine(store: Store, module: &Module, config: ModuleConfig) 
 /// synchronously, these functions trap (wasmer's
 /// `YieldOutsideAsyncContext`) if they would wait.
 pub fn coroutine_functions<S: AsHost>(
-    store: &mut impl AsStoreMut,
-    env: &FunctionEnv<S>,
-    imports: &mut Imports,
-    wanted: &dyn Fn(&str) -> bool,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, imports: &mut Imports, wanted: &dyn Fn(&str) -> bool,
 ) {
     let namespaces = [
         (MODULE, &Functions::<S>::PREVIEW1, &Preview1::SUBSCRIPTION),
@@ -387,9 +379,7 @@ pub fn coroutine_functions<S: AsHost>(
 type AsyncFn<S> = fn(&mut StoreMut<'_>, &FunctionEnv<S>, &'static types::SubscriptionLayout) -> Function;
 
 fn poll_oneoff_async<S: AsHost>(
-    store: &mut StoreMut<'_>,
-    env: &FunctionEnv<S>,
-    layout: &'static types::SubscriptionLayout,
+    store: &mut StoreMut<'_>, env: &FunctionEnv<S>, layout: &'static types::SubscriptionLayout,
 ) -> Function {
     Function::new_typed_with_env_async(
         store,
@@ -403,9 +393,7 @@ fn poll_oneoff_async<S: AsHost>(
 }
 
 fn sched_yield_async<S: AsHost>(
-    store: &mut StoreMut<'_>,
-    env: &FunctionEnv<S>,
-    _: &types::SubscriptionLayout,
+    store: &mut StoreMut<'_>, env: &FunctionEnv<S>, _: &types::SubscriptionLayout,
 ) -> Function {
     Function::new_typed_with_env_async(store, env, |env: AsyncFunctionEnvMut<S>| {
         coroutine(env, sched::sched_yield_step)

@@ -18,11 +18,7 @@ use wasmer::FunctionEnvMut;
 /// directory `fd`, which must hold `right` (else `ENOTCAPABLE`; not a
 /// directory: `ENOTDIR`). The core keeps the path beneath `fd`.
 fn beneath<'m>(
-    host: &mut Host,
-    mem: &'m GuestMemory<'_>,
-    fd: u32,
-    right: Rights,
-    path: (u32, u32),
+    host: &mut Host, mem: &'m GuestMemory<'_>, fd: u32, right: Rights, path: (u32, u32),
 ) -> Result<(Base<'static>, &'m str), Errno> {
     host.fds.dir(fd, right)?;
     Ok((Base::Dir(fd), mem.str(path.0, path.1)?))
@@ -31,9 +27,7 @@ fn beneath<'m>(
 /// Runs `op` with the host and the path argument `(ptr, len)` beneath
 /// directory `fd`, which must hold `right` (see [`beneath`]).
 fn with_path<S: AsHost, R>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    (fd, path, path_len): (u32, u32, u32),
-    right: Rights,
+    ctx: &mut FunctionEnvMut<'_, S>, (fd, path, path_len): (u32, u32, u32), right: Rights,
     op: impl FnOnce(&Host, Base<'static>, &str) -> Result<R, Errno>,
 ) -> Result<R, Errno> {
     with_memory(ctx, |s, mem| {
@@ -53,10 +47,7 @@ fn follows(lookupflags: u32) -> bool {
 /// `ENOTDIR`, `EPERM` (escape), `ENOTCAPABLE` (no
 /// `PATH_CREATE_DIRECTORY`), `EROFS`, `EFAULT`, `EILSEQ`.
 pub fn path_create_directory<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    path: u32,
-    path_len: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, path: u32, path_len: u32,
 ) -> Result<(), Errno> {
     let right = Rights::PATH_CREATE_DIRECTORY;
     with_path(&mut ctx, (fd, path, path_len), right, |h, b, p| {
@@ -69,12 +60,7 @@ pub fn path_create_directory<S: AsHost>(
 /// `SYMLINK_FOLLOW`. Errors: `ENOENT`, `ENOTDIR`, `ELOOP`, `EPERM`,
 /// `ENOTCAPABLE` (no `PATH_FILESTAT_GET`), `EFAULT`.
 pub fn path_filestat_get<S: AsHost, L: Layout>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    flags: u32,
-    path: u32,
-    path_len: u32,
-    buf: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u32, path: u32, path_len: u32, buf: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let st = stat_at(s.host_mut(), mem, fd, flags, path, path_len)?;
@@ -84,12 +70,7 @@ pub fn path_filestat_get<S: AsHost, L: Layout>(
 
 /// The attributes `path_filestat_get` reports ([`ops::stat`]).
 pub(crate) fn stat_at(
-    host: &mut Host,
-    mem: &GuestMemory<'_>,
-    fd: u32,
-    flags: u32,
-    path: u32,
-    path_len: u32,
+    host: &mut Host, mem: &GuestMemory<'_>, fd: u32, flags: u32, path: u32, path_len: u32,
 ) -> Result<imports::fs::Stat, Errno> {
     let (base, p) = beneath(host, mem, fd, Rights::PATH_FILESTAT_GET, (path, path_len))?;
     ops::stat(host, base, p, follows(flags))
@@ -100,14 +81,7 @@ pub(crate) fn stat_at(
 /// of the file at `path` ([`ops::utimes`]). Errors: as
 /// `path_filestat_get`, `EINVAL` (bad `fst_flags`), `EROFS`.
 pub fn path_filestat_set_times<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    flags: u32,
-    path: u32,
-    path_len: u32,
-    atim: u64,
-    mtim: u64,
-    fst_flags: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u32, path: u32, path_len: u32, atim: u64, mtim: u64, fst_flags: u32,
 ) -> Result<(), Errno> {
     let times = set_times(atim, mtim, fst_flags)?;
     let right = Rights::PATH_FILESTAT_SET_TIMES;
@@ -123,14 +97,8 @@ pub fn path_filestat_set_times<S: AsHost>(
 /// (different mounts), `ENOTCAPABLE` (no `PATH_LINK_SOURCE`/
 /// `PATH_LINK_TARGET`), `EROFS`.
 pub fn path_link<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    old_fd: u32,
-    old_flags: u32,
-    old_path: u32,
-    old_path_len: u32,
-    new_fd: u32,
-    new_path: u32,
-    new_path_len: u32,
+    mut ctx: FunctionEnvMut<'_, S>, old_fd: u32, old_flags: u32, old_path: u32, old_path_len: u32, new_fd: u32,
+    new_path: u32, new_path_len: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let h = s.host_mut();
@@ -207,16 +175,8 @@ fn open_request(dirflags: u32, oflags: u32, rights: (u64, u64), fdflags: u32) ->
 /// `CREAT|DIRECTORY`), `ENOTCAPABLE` (no `PATH_OPEN`, or `PATH_CREATE_FILE`
 /// for `CREAT`, `PATH_FILESTAT_SET_SIZE` for `TRUNC`), `EROFS`, `EMFILE`.
 pub fn path_open<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    dirflags: u32,
-    path: u32,
-    path_len: u32,
-    oflags: u32,
-    base: u64,
-    inheriting: u64,
-    fdflags: u32,
-    opened_fd: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, dirflags: u32, path: u32, path_len: u32, oflags: u32, base: u64,
+    inheriting: u64, fdflags: u32, opened_fd: u32,
 ) -> Result<(), Errno> {
     let mut open = open_request(dirflags, oflags, (base, inheriting), fdflags)?;
     with_memory(&mut ctx, |s, mem| {
@@ -238,13 +198,7 @@ pub fn path_open<S: AsHost>(
 /// symlink), `ENOENT`, `EPERM`, `ENOTCAPABLE` (no `PATH_READLINK`),
 /// `EFAULT`.
 pub fn path_readlink<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    path: u32,
-    path_len: u32,
-    buf: u32,
-    buf_len: u32,
-    bufused: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, path: u32, path_len: u32, buf: u32, buf_len: u32, bufused: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let h = s.host_mut();
@@ -262,10 +216,7 @@ pub fn path_readlink<S: AsHost>(
 /// (`.`), `EBUSY` (a mount root), `EPERM`, `ENOTCAPABLE` (no
 /// `PATH_REMOVE_DIRECTORY`), `EROFS`.
 pub fn path_remove_directory<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    path: u32,
-    path_len: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, path: u32, path_len: u32,
 ) -> Result<(), Errno> {
     let right = Rights::PATH_REMOVE_DIRECTORY;
     with_path(&mut ctx, (fd, path, path_len), right, |h, b, p| ops::rmdir(h, b, p))
@@ -278,12 +229,7 @@ pub fn path_remove_directory<S: AsHost>(
 /// `EXDEV` (different mounts), `EPERM`, `ENOTCAPABLE` (no
 /// `PATH_RENAME_SOURCE`/`PATH_RENAME_TARGET`), `EROFS`.
 pub fn path_rename<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    old_path: u32,
-    old_path_len: u32,
-    new_fd: u32,
-    new_path: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, old_path: u32, old_path_len: u32, new_fd: u32, new_path: u32,
     new_path_len: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
@@ -302,12 +248,7 @@ pub fn path_rename<S: AsHost>(
 /// `ENOENT`, `ENOTDIR`, `EPERM`, `ENOTCAPABLE` (no `PATH_SYMLINK`),
 /// `EROFS`, `EFAULT`, `EILSEQ`.
 pub fn path_symlink<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    old_path: u32,
-    old_path_len: u32,
-    fd: u32,
-    new_path: u32,
-    new_path_len: u32,
+    mut ctx: FunctionEnvMut<'_, S>, old_path: u32, old_path_len: u32, fd: u32, new_path: u32, new_path_len: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let h = s.host_mut();
@@ -322,10 +263,7 @@ pub fn path_symlink<S: AsHost>(
 /// `ENOENT`, `ENOTDIR` (a trailing `/`), `EPERM`, `ENOTCAPABLE` (no
 /// `PATH_UNLINK_FILE`), `EROFS`.
 pub fn path_unlink_file<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    path: u32,
-    path_len: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, path: u32, path_len: u32,
 ) -> Result<(), Errno> {
     let right = Rights::PATH_UNLINK_FILE;
     with_path(&mut ctx, (fd, path, path_len), right, |h, b, p| ops::unlink(h, b, p))

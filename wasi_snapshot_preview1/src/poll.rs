@@ -22,11 +22,7 @@ enum Sub {
 }
 
 fn read_sub(
-    host: &Host,
-    mem: &GuestMemory<'_>,
-    layout: &SubscriptionLayout,
-    at: u32,
-    start: u64,
+    host: &Host, mem: &GuestMemory<'_>, layout: &SubscriptionLayout, at: u32, start: u64,
 ) -> Result<(u64, Sub), Errno> {
     let userdata = mem.read_u64(at)?;
     let tag = mem.read_u8(at + 8)?;
@@ -102,12 +98,7 @@ fn fd_ready(host: &mut Host, fd: u32, write: bool) -> Result<Option<u64>, Errno>
 }
 
 fn write_event(
-    mem: &mut GuestMemory<'_>,
-    at: u32,
-    userdata: u64,
-    error: Errno,
-    kind: u8,
-    nbytes: u64,
+    mem: &mut GuestMemory<'_>, at: u32, userdata: u64, error: Errno, kind: u8, nbytes: u64,
 ) -> Result<(), Errno> {
     let b = mem.slice_mut(at, EVENT_SIZE)?;
     b.fill(0);
@@ -161,11 +152,7 @@ fn scan(h: &mut Host, mem: &GuestMemory<'_>, subs: &Subs<'_>, start: u64) -> Res
 /// Pass 2: writes an event at `events` for each subscription that fired;
 /// returns how many.
 fn write_events(
-    h: &mut Host,
-    mem: &mut GuestMemory<'_>,
-    subs: &Subs<'_>,
-    start: u64,
-    events: u32,
+    h: &mut Host, mem: &mut GuestMemory<'_>, subs: &Subs<'_>, start: u64, events: u32,
 ) -> Result<u32, Errno> {
     let now = h.nanotime.nanotime();
     let mut n = 0u32;
@@ -205,11 +192,7 @@ fn write_events(
 /// subscriptions, unknown event type), `EFAULT`; a trap if suspending
 /// fails.
 pub fn poll_oneoff<S: AsHost, L: Layout>(
-    ctx: FunctionEnvMut<'_, S>,
-    subscriptions: u32,
-    events: u32,
-    nsubscriptions: u32,
-    nevents: u32,
+    ctx: FunctionEnvMut<'_, S>, subscriptions: u32, events: u32, nsubscriptions: u32, nevents: u32,
 ) -> Result<Errno, RuntimeError> {
     poll(ctx, &L::SUBSCRIPTION, subscriptions, events, nsubscriptions, nevents)
 }
@@ -217,11 +200,7 @@ pub fn poll_oneoff<S: AsHost, L: Layout>(
 /// `poll_oneoff` for a given subscription layout, as a synchronous host
 /// function (an Asyncify guest suspends in it; [`asyncify::step`]).
 pub(crate) fn poll<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    layout: &SubscriptionLayout,
-    subscriptions: u32,
-    events: u32,
-    nsubscriptions: u32,
+    mut ctx: FunctionEnvMut<'_, S>, layout: &SubscriptionLayout, subscriptions: u32, events: u32, nsubscriptions: u32,
     nevents: u32,
 ) -> Result<Errno, RuntimeError> {
     asyncify::step(&mut ctx, |ctx, origin| {
@@ -234,13 +213,8 @@ pub(crate) fn poll<S: AsHost>(
 /// origin to resume from, so relative timeouts keep counting from the
 /// first attempt.
 pub(crate) fn poll_step<S: AsHost>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    layout: &SubscriptionLayout,
-    subscriptions: u32,
-    events: u32,
-    nsubscriptions: u32,
-    nevents: u32,
-    origin: Option<u64>,
+    ctx: &mut FunctionEnvMut<'_, S>, layout: &SubscriptionLayout, subscriptions: u32, events: u32, nsubscriptions: u32,
+    nevents: u32, origin: Option<u64>,
 ) -> Result<Step, RuntimeError> {
     if nsubscriptions == 0 {
         return Ok(Step::Done(Errno::Inval));

@@ -54,11 +54,7 @@ fn write_filestat(mem: &mut GuestMemory<'_>, ptr: u32, st: &Stat) -> Result<(), 
 /// numbering (0 cur, 1 end, 2 set). Errors as preview1's; an unknown
 /// whence is `EINVAL`.
 pub fn fd_seek0<S: AsHost>(
-    ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    offset: u64,
-    w: u32,
-    newoffset: u32,
+    ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u64, w: u32, newoffset: u32,
 ) -> Result<(), Errno> {
     let w = match w {
         0 => whence::CUR,

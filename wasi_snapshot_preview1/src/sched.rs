@@ -16,8 +16,7 @@ pub fn sched_yield<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>) -> Result<Errno, R
 /// One attempt at `sched_yield`: done at once when resumed or when
 /// nothing can be suspended (after yielding the thread).
 pub(crate) fn sched_yield_step<S: AsHost>(
-    ctx: &mut FunctionEnvMut<'_, S>,
-    origin: Option<u64>,
+    ctx: &mut FunctionEnvMut<'_, S>, origin: Option<u64>,
 ) -> Result<Step, RuntimeError> {
     if origin.is_some() {
         return Ok(Step::Done(Errno::Success));

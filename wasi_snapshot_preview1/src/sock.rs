@@ -48,12 +48,7 @@ pub fn sock_accept<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u3
 /// closes. Errors: `EBADF`, `ENOTSOCK`, `EINVAL` (unknown flags),
 /// `EFAULT`, `EAGAIN`, `ECONNRESET`.
 pub fn sock_recv<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    ri_data: u32,
-    ri_data_len: u32,
-    ri_flags: u32,
-    ro_datalen: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, ri_data: u32, ri_data_len: u32, ri_flags: u32, ro_datalen: u32,
     ro_flags: u32,
 ) -> Result<(), Errno> {
     if ri_flags & !(riflags::RECV_PEEK | riflags::RECV_WAITALL) != 0 {
@@ -122,12 +117,7 @@ fn past<'a>(bufs: &'a mut [std::io::IoSliceMut<'_>], mut skip: usize) -> Vec<std
 /// the gathered buffers. Errors: `EBADF`, `ENOTSOCK`, `EINVAL` (flags
 /// other than 0), `EFAULT`, `EPIPE`.
 pub fn sock_send<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>,
-    fd: u32,
-    si_data: u32,
-    si_data_len: u32,
-    si_flags: u32,
-    so_datalen: u32,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, si_data: u32, si_data_len: u32, si_flags: u32, so_datalen: u32,
 ) -> Result<(), Errno> {
     if si_flags != 0 {
         return Err(Errno::Inval);

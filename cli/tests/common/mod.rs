@@ -200,18 +200,14 @@ pub fn check_all_through_cli(subdir: &str, at_least: usize) {
 /// stdin, fresh copies of its fixtures mounted, stdout captured) and the
 /// case; it returns the exit code, or an error to report.
 pub fn check_all_through_api(
-    subdir: &str,
-    at_least: usize,
-    run: impl FnMut(&mut Store, &Module, ModuleConfig, &Case) -> Result<u32, String>,
+    subdir: &str, at_least: usize, run: impl FnMut(&mut Store, &Module, ModuleConfig, &Case) -> Result<u32, String>,
 ) {
     check_through_api_where(subdir, at_least, |_| true, run)
 }
 
 /// [`check_all_through_api`] for the cases `only` selects.
 pub fn check_through_api_where(
-    subdir: &str,
-    at_least: usize,
-    only: impl Fn(&Case) -> bool,
+    subdir: &str, at_least: usize, only: impl Fn(&Case) -> bool,
     mut run: impl FnMut(&mut Store, &Module, ModuleConfig, &Case) -> Result<u32, String>,
 ) {
     let all: Vec<Case> = cases(subdir).into_iter().filter(|c| only(c)).collect();

@@ -111,9 +111,7 @@ impl Asyncify {
     /// module is not Asyncify-transformed (it exports none of them).
     /// Errors: [`AsyncifyError`].
     pub fn from_instance(
-        store: &impl AsStoreRef,
-        instance: &Instance,
-        size: u32,
+        store: &impl AsStoreRef, instance: &Instance, size: u32,
     ) -> Result<Option<Asyncify>, AsyncifyError> {
         let e = &instance.exports;
         if e.get_function("asyncify_start_unwind").is_err() && e.get_function("asyncify_start_rewind").is_err() {

@@ -243,11 +243,7 @@ impl Tree {
     /// Creates the empty regular file `name` in the directory at `parent`
     /// (which must not hold `name` yet), its bytes counted in `usage`.
     pub(super) fn create_file(
-        &mut self,
-        parent: &[&str],
-        name: &str,
-        dev: u64,
-        usage: &Arc<Usage>,
+        &mut self, parent: &[&str], name: &str, dev: u64, usage: &Arc<Usage>,
     ) -> Result<Arc<FileNode>> {
         let p = self.lookup(parent)?;
         let ino = self.alloc_ino()?;
