@@ -61,7 +61,7 @@ pub mod string;
 pub mod time;
 
 use imports::define::Table;
-use imports::driver::{self, Caller, ImportSet};
+use imports::driver::{self, Caller, Defined, ImportSet};
 use imports::log::Results;
 use imports::{AsHost, GuestMemory, Host, ModuleConfig, Outcome};
 use std::collections::HashMap;
@@ -177,22 +177,7 @@ pub trait AsAssemblyScript: AsHost {
 
 /// The environment [`instantiate`] creates: the shared host and the
 /// AssemblyScript state.
-#[derive(Debug)]
-pub struct Env {
-    /// The guest's world.
-    pub host: Host,
-    /// The AssemblyScript imports' own state.
-    pub state: State,
-}
-
-impl AsHost for Env {
-    fn host(&self) -> &Host {
-        &self.host
-    }
-    fn host_mut(&mut self) -> &mut Host {
-        &mut self.host
-    }
-}
+pub type Env = imports::WithHost<State>;
 
 impl AsAssemblyScript for Env {
     fn assemblyscript(&self) -> &State {
@@ -334,17 +319,10 @@ impl<S: AsAssemblyScript> Functions<S> {
 
 /// Defines every AssemblyScript import on `store` over `env`, as the
 /// export set of module `env`. Use this to share an environment with
-/// another import set; otherwise use [`instantiate`].
+/// another import set; otherwise use [`instantiate`] (or
+/// [`instantiate_for`], which defines only what a module imports).
 pub fn exports<S: AsAssemblyScript>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Exports {
-    exports_where(store, env, &|_| true)
-}
-
-/// [`exports`], defining only the imports `wanted` names (defining each
-/// costs about half a microsecond; see [`instantiate_for`]).
-pub fn exports_where<S: AsAssemblyScript>(
-    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, wanted: &dyn Fn(&str) -> bool,
-) -> Exports {
-    Functions::<S>::TABLE.define(store, env, MODULE, wanted)
+    Functions::<S>::TABLE.define(store, env, MODULE, &|_| true)
 }
 
 /// An AssemblyScript guest's imports and the environment holding its
@@ -382,7 +360,7 @@ fn instantiate_where(
         },
     );
     let mut imports = Imports::new();
-    imports.register_namespace(MODULE, exports_where(store, &env, wanted));
+    imports.register_namespace(MODULE, Functions::TABLE.define(store, &env, MODULE, wanted));
     AssemblyScript { env, imports }
 }
 
@@ -468,12 +446,8 @@ impl ImportSet for AssemblyScript {
         Ok(guest)
     }
 
-    fn imports(&self) -> &Imports {
-        &self.imports
-    }
-
-    fn env(&self) -> &FunctionEnv<Env> {
-        &self.env
+    fn defined(&self) -> Defined<'_, Env> {
+        Defined::new(&self.env, &self.imports)
     }
 
     /// By name, and the memory a module built with `--importMemory`

@@ -57,9 +57,9 @@ pub mod syscall;
 pub mod time;
 
 use imports::define::{logged, Table};
-use imports::driver::{self, Caller, ImportSet};
+use imports::driver::{self, Caller, Defined, ImportSet};
 use imports::log::{LogScopes, Results, Site};
-use imports::{AsHost, Host, ModuleConfig, Outcome};
+use imports::{Host, ModuleConfig, Outcome};
 use thiserror::Error;
 use wasmer::{
     AsStoreMut, AsyncFunctionEnvMut, ExternType, Function, FunctionEnv, FunctionEnvMut, FunctionType, ImportType,
@@ -76,9 +76,6 @@ pub const MODULE: &str = "env";
 /// Why an Emscripten guest could not be set up or run.
 #[derive(Debug, Error)]
 pub enum Error {
-    /// The configuration was invalid.
-    #[error(transparent)]
-    Config(#[from] imports::ConfigError),
     /// The guest imports an `env` function this crate does not provide.
     #[error("env.{0} is not implemented by the emscripten import set")]
     Unsupported(String),
@@ -97,12 +94,15 @@ pub enum Error {
     /// `invoke_*`, `__cxa_can_catch` for exceptions, a stack helper...).
     #[error("the module exports no {0}, which its imports need")]
     MissingExport(&'static str),
-    /// The module does not export a memory named `memory`.
-    #[error(transparent)]
-    Wasi(#[from] wasi_snapshot_preview1::Error),
     /// The module exports neither `_start` nor `main`.
     #[error("the module exports neither \"_start\" nor \"main\"")]
     MissingEntry,
+    /// The configuration was invalid.
+    #[error(transparent)]
+    Config(#[from] imports::ConfigError),
+    /// WASI's part of the set-up failed (no memory named `memory`...).
+    #[error(transparent)]
+    Wasi(#[from] wasi_snapshot_preview1::Error),
     /// Instantiation failed.
     #[error("instantiation failed: {0}")]
     Instantiation(#[from] Box<wasmer::InstantiationError>),
@@ -142,21 +142,7 @@ impl Options {
 
 /// The per-guest environment every `env` and WASI host function sees: the
 /// shared [`Host`] plus Emscripten's own state.
-pub struct EmEnv {
-    /// The shared state (descriptors, mounts, clocks...).
-    pub host: Host,
-    /// Emscripten's runtime state.
-    pub state: State,
-}
-
-impl AsHost for EmEnv {
-    fn host(&self) -> &Host {
-        &self.host
-    }
-    fn host_mut(&mut self) -> &mut Host {
-        &mut self.host
-    }
-}
+pub type EmEnv = imports::WithHost<State>;
 
 /// Emscripten's runtime state: what the JavaScript glue keeps in its own
 /// variables.
@@ -533,12 +519,8 @@ impl ImportSet for Emscripten {
         Ok(em)
     }
 
-    fn imports(&self) -> &Imports {
-        &self.imports
-    }
-
-    fn env(&self) -> &FunctionEnv<EmEnv> {
-        &self.env
+    fn defined(&self) -> Defined<'_, EmEnv> {
+        Defined::new(&self.env, &self.imports)
     }
 
     /// By name and type, as [`instantiate`] defines them (WASI's by name).

@@ -50,7 +50,7 @@ mod start;
 pub mod value;
 pub mod world;
 
-use imports::driver::{self, Caller, ImportSet};
+use imports::driver::{self, Caller, Defined, ImportSet};
 use imports::{AsHost, Errno, Host, ModuleConfig, Outcome};
 use thiserror::Error;
 use value::HeapFull;
@@ -325,12 +325,8 @@ impl ImportSet for GoImports {
         instantiate(store, host, module)
     }
 
-    fn imports(&self) -> &Imports {
-        &self.imports
-    }
-
-    fn env(&self) -> &FunctionEnv<GoJs> {
-        &self.env
+    fn defined(&self) -> Defined<'_, GoJs> {
+        Defined::new(&self.env, &self.imports)
     }
 
     fn provides(import: &ImportType) -> bool {

@@ -12,22 +12,34 @@ use std::sync::Arc;
 /// The upper half of a boxed reference: a quiet NaN (wasm_exec.js `nanHead`).
 pub const NAN_HEAD: u32 = 0x7FF8_0000;
 
-/// Ids wasm_exec.js reserves, as Go's `syscall/js` hard-codes them.
-pub mod ids {
+/// Ids wasm_exec.js reserves, in the order its `run` puts them in
+/// `_values` (and [`Refs::new`] here), as Go's `syscall/js` hard-codes
+/// them: `NaN`, `0`, `null`, `true`, `false`, `globalThis`, and the `Go`
+/// instance (`this` of wasm_exec.js).
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Id {
     /// `NaN`.
-    pub const NAN: u32 = 0;
+    Nan,
     /// `0`.
-    pub const ZERO: u32 = 1;
+    Zero,
     /// `null`.
-    pub const NULL: u32 = 2;
+    Null,
     /// `true`.
-    pub const TRUE: u32 = 3;
+    True,
     /// `false`.
-    pub const FALSE: u32 = 4;
+    False,
     /// `globalThis`.
-    pub const GLOBAL: u32 = 5;
-    /// The `Go` instance (`this` of wasm_exec.js).
-    pub const GO: u32 = 6;
+    Global,
+    /// The `Go` instance.
+    Go,
+}
+
+impl Id {
+    /// The id as it crosses the ABI.
+    pub const fn get(self) -> u32 {
+        self as u32
+    }
 }
 
 /// What identifies a value in `_ids`: JS `Map` keys compare strings by
@@ -121,7 +133,7 @@ impl Refs {
             _ => 0,
         };
         let Some(k) = key(v) else {
-            return Ok((ids::NAN, 0));
+            return Ok((Id::Nan.get(), 0));
         };
         let id = match self.ids.get(&k) {
             Some(&id) => id,
@@ -185,9 +197,9 @@ mod tests {
         let g = heap.alloc(Kind::Plain).unwrap();
         let go = heap.alloc(Kind::Plain).unwrap();
         let mut refs = Refs::new(g, go);
-        assert_eq!(refs.id_for(&Value::Null, &heap).unwrap(), (ids::NULL, 0));
-        assert_eq!(refs.id_for(&Value::Bool(false), &heap).unwrap(), (ids::FALSE, 0));
-        assert_eq!(refs.id_for(&Value::Number(0.0), &heap).unwrap(), (ids::ZERO, 0));
+        assert_eq!(refs.id_for(&Value::Null, &heap).unwrap(), (Id::Null.get(), 0));
+        assert_eq!(refs.id_for(&Value::Bool(false), &heap).unwrap(), (Id::False.get(), 0));
+        assert_eq!(refs.id_for(&Value::Number(0.0), &heap).unwrap(), (Id::Zero.get(), 0));
         let (a, fa) = refs.id_for(&Value::str("x"), &heap).unwrap();
         let (b, _) = refs.id_for(&Value::str("x"), &heap).unwrap();
         assert_eq!((a, fa), (7, 2));
@@ -198,9 +210,9 @@ mod tests {
         assert_eq!(refs.get(a), Value::Null);
         // Reused lowest-last, as _idPool.pop() does.
         assert_eq!(refs.id_for(&Value::str("y"), &heap).unwrap().0, a);
-        refs.finalize(ids::GLOBAL);
+        refs.finalize(Id::Global.get());
         refs.finalize(999);
-        assert_eq!(refs.get(ids::GLOBAL), Value::Object(0));
+        assert_eq!(refs.get(Id::Global.get()), Value::Object(0));
         assert_eq!(refs.get(999), Value::Undefined);
     }
 }

@@ -21,6 +21,22 @@ use wasmer::{
     RuntimeError, Store, StoreAsync, Value,
 };
 
+/// What defining an import set made: the environment its host functions
+/// see and the import object to pass to `Instance::new`.
+pub struct Defined<'a, E> {
+    /// The environment.
+    pub env: &'a FunctionEnv<E>,
+    /// The import object.
+    pub imports: &'a Imports,
+}
+
+impl<'a, E> Defined<'a, E> {
+    /// `env` and `imports`, as one.
+    pub fn new(env: &'a FunctionEnv<E>, imports: &'a Imports) -> Self {
+        Defined { env, imports }
+    }
+}
+
 /// An import set: what a guest built by one toolchain imports, and how
 /// that toolchain's runner starts it.
 #[allow(async_fn_in_trait)]
@@ -46,10 +62,9 @@ pub trait ImportSet: Sized {
     fn instantiate(
         store: &mut impl AsStoreMut, host: Host, module: &Module, options: Self::Options,
     ) -> Result<Self, Self::Error>;
-    /// The import object to pass to `Instance::new`.
-    fn imports(&self) -> &Imports;
-    /// The environment its host functions see.
-    fn env(&self) -> &FunctionEnv<Self::Env>;
+    /// What [`ImportSet::instantiate`] made: the environment and the
+    /// import object.
+    fn defined(&self) -> Defined<'_, Self::Env>;
     /// Whether it would provide `import` (for `wasmer-imports inspect`),
     /// from its tables alone.
     fn provides(import: &ImportType) -> bool;
@@ -156,7 +171,7 @@ impl<S: AsHost> Caller<S> for OnCoroutine<'_, S> {
 pub fn instance<I: ImportSet>(
     store: &mut impl AsStoreMut, module: &Module, set: &I,
 ) -> Result<Result<Instance, Outcome>, I::Error> {
-    match Instance::new(store, module, set.imports()) {
+    match Instance::new(store, module, set.defined().imports) {
         Ok(instance) => {
             set.bind(store, &instance)?;
             Ok(Ok(instance))
@@ -188,7 +203,7 @@ fn set_up<I: ImportSet>(
 pub fn start<I: ImportSet>(store: &mut impl AsStoreMut, set: &I, instance: &Instance) -> Result<Outcome, I::Error> {
     let mut caller = Driven {
         store,
-        env: set.env(),
+        env: set.defined().env,
         blocking: true,
     };
     asyncify::now(set.start(&mut caller, instance))
@@ -205,12 +220,12 @@ pub async fn start_async<I: ImportSet>(
     set.suspendable(store, instance, buffer_size)?;
     let mut caller = Driven {
         store: &mut *store,
-        env: set.env(),
+        env: set.defined().env,
         blocking: false,
     };
     let outcome = set.start(&mut caller, instance).await?;
     if let Outcome::Exited(_) = outcome {
-        asyncify::release(store, set.env())?;
+        asyncify::release(store, set.defined().env)?;
     }
     Ok(outcome)
 }
@@ -271,7 +286,7 @@ pub async fn run_coroutine<I: ImportSet>(
     let store = store.into_async();
     let mut caller = OnCoroutine {
         store: &store,
-        env: set.env(),
+        env: set.defined().env,
     };
     exit_code(set.start(&mut caller, &instance).await?)
 }

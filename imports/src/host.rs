@@ -91,6 +91,26 @@ impl AsHost for Host {
     }
 }
 
+/// An import set's environment: the shared [`Host`] and the set's own
+/// state `T` (Emscripten's, AssemblyScript's), side by side in one
+/// `FunctionEnv`.
+#[derive(Debug)]
+pub struct WithHost<T> {
+    /// The guest's world (descriptors, mounts, clocks...).
+    pub host: Host,
+    /// The import set's own state.
+    pub state: T,
+}
+
+impl<T: Send + 'static> AsHost for WithHost<T> {
+    fn host(&self) -> &Host {
+        &self.host
+    }
+    fn host_mut(&mut self) -> &mut Host {
+        &mut self.host
+    }
+}
+
 /// Runs `f` with the host state and the guest's whole memory, borrowed
 /// once for this call. No memory bound yet (the embedder has not called
 /// the import set's `bind`): `EFAULT`.

@@ -72,5 +72,5 @@ pub mod stdio;
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;
 pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome};
-pub use host::{with_memory, AsHost, Host};
+pub use host::{with_memory, AsHost, Host, WithHost};
 pub use memory::GuestMemory;

@@ -48,7 +48,7 @@ pub mod types;
 
 use imports::asyncify::coroutine;
 use imports::define::{imported_by as imported_from, Table};
-use imports::driver::{self, Caller, ImportSet};
+use imports::driver::{self, Caller, Defined, ImportSet};
 use imports::log::Results;
 use imports::{AsHost, Host, ModuleConfig, Outcome};
 use preview0::Preview0;
@@ -267,12 +267,8 @@ impl ImportSet for Wasi {
         Ok(instantiate_for(store, host, module))
     }
 
-    fn imports(&self) -> &Imports {
-        &self.imports
-    }
-
-    fn env(&self) -> &FunctionEnv<Host> {
-        &self.env
+    fn defined(&self) -> Defined<'_, Host> {
+        Defined::new(&self.env, &self.imports)
     }
 
     fn provides(import: &ImportType) -> bool {
