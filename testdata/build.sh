@@ -64,6 +64,12 @@ for d in go/*/; do
         "$here/.venv/bin/go" build -trimpath -ldflags='-s -w' -o "$prog.wasm" main.go)
 done
 
+# TinyGo cannot be installed here: those modules are prebuilt, each with
+# its source and a README.md saying where it comes from.
+for d in tinygo/*/; do
+    selected "$(basename "$d")" && echo "SKIP tinygo/$(basename "$d"): prebuilt (see its README.md)" >&2
+done
+
 for d in cpp/*/; do
     prog="$(basename "$d")"
     selected "$prog" || continue

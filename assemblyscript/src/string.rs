@@ -10,7 +10,7 @@
 //! string; lone surrogates become U+FFFD, as node does when it writes them
 //! as UTF-8. Nothing here panics or allocates in proportion to guest input.
 
-use imports::descriptor::{Descriptors, Rights};
+use imports::descriptor::{Access, Descriptors};
 use imports::GuestMemory;
 use std::io::IoSlice;
 
@@ -117,7 +117,7 @@ impl<'d> Sink<'d> {
     fn flush(&mut self) {
         let mut at = 0;
         while at < self.len {
-            let Ok(f) = self.fds.file(self.fd, Rights::FD_WRITE) else {
+            let Ok(f) = self.fds.file(self.fd, Access::WRITE) else {
                 break;
             };
             match f.file.write_vectored(&[IoSlice::new(&self.buf[at..self.len])]) {

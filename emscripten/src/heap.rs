@@ -4,7 +4,7 @@
 use crate::guest::{call_i32, guest, malloc, mem_trap};
 use crate::syscall::neg;
 use crate::Ctx;
-use imports::descriptor::{OpenFile, Rights};
+use imports::descriptor::{Access, OpenFile};
 use imports::{with_memory, Errno};
 use std::io::{IoSlice, IoSliceMut};
 use wasmer::{Pages, RuntimeError, WASM_PAGE_SIZE};
@@ -91,7 +91,7 @@ pub fn mmap_js(
         return Ok(neg(Errno::Nomem));
     }
     let r = with_memory(&mut ctx, |s, mem| {
-        let file = s.host.fds.file(fd as u32, Rights::FD_READ)?;
+        let file = s.host.fds.file(fd as u32, Access::READ)?;
         mem.slice_mut(ptr, size)?.fill(0);
         read_full_at(file, mem.slice_mut(ptr, len)?, offset as u64)?;
         mem.write_u32(allocated, 1)
@@ -109,7 +109,7 @@ fn map_size(ctx: &mut Ctx<'_>, fd: i32, offset: i32, len: u32) -> Result<u32, Er
     ctx.data_mut()
         .host
         .fds
-        .file(fd as u32, Rights::FD_READ)
+        .file(fd as u32, Access::READ)
         .map_err(|e| match e {
             Errno::Notcapable => Errno::Acces,
             e => e,
@@ -171,7 +171,7 @@ pub fn munmap_js(
         return Ok(0);
     }
     let r = with_memory(&mut ctx, |s, mem| {
-        let file = s.host.fds.file(fd as u32, Rights::FD_WRITE)?;
+        let file = s.host.fds.file(fd as u32, Access::WRITE)?;
         write_all_at(file, mem.slice(addr, len)?, offset.max(0) as u64)
     });
     Ok(r.map_or_else(neg, |()| 0))

@@ -15,7 +15,7 @@
 //! `__WASI_ERRNO_NOENT`), so `-(Errno as i32)` is what it expects.
 
 use crate::{Ctx, EmEnv};
-use imports::descriptor::{Descriptor, FdFlags, Rights};
+use imports::descriptor::{Descriptor, FdFlags};
 use imports::fs::Stat;
 use imports::posix::linux::{
     open_flags, status_flags, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_APPEND, O_CLOEXEC,
@@ -357,11 +357,7 @@ pub fn dup3(mut ctx: Ctx<'_>, oldfd: i32, newfd: i32, flags: i32) -> i32 {
 /// `F_GETFL`: the access mode and status flags of `d`.
 fn get_fl(d: &Descriptor) -> i32 {
     match d {
-        Descriptor::File(f) => status_flags(
-            f.rights.contains(Rights::FD_READ),
-            f.rights.contains(Rights::FD_WRITE),
-            f.flags,
-        ),
+        Descriptor::File(f) => status_flags(f.access.read, f.access.write, f.flags),
         Descriptor::Dir(_) => O_DIRECTORY,
         Descriptor::Listener(l) => status_flags(true, true, l.flags),
     }

@@ -17,7 +17,7 @@ pub use crate::natives::Op;
 use crate::value::{HeapFull, Kind, Value};
 use crate::world::{self, JsResult};
 use crate::{GoJs, Trap};
-use imports::descriptor::Rights;
+use imports::descriptor::Access;
 use imports::fs::{SetTime, Stat};
 use imports::posix::linux::{self as linux, open_flags};
 use imports::posix::{self, dir, fd as fdops, mode as st, path as ops, Base};
@@ -72,7 +72,7 @@ pub fn chdir(s: &mut GoJs, p: &str) -> Result<(), Errno> {
 /// `syscall/tables_js.go` knows (an unknown code makes Go panic).
 pub fn code(e: Errno) -> &'static str {
     match e {
-        // Rights are the descriptor table's; POSIX says EBADF.
+        // WASI's own errno, which Go does not know; POSIX would say EBADF.
         Errno::Notcapable => "EBADF",
         Errno::Success | Errno::Notrecoverable | Errno::Ownerdead | Errno::Txtbsy => "EIO",
         e => e.code(),
@@ -424,12 +424,12 @@ fn transfer(s: &mut GoJs, op: Op, args: &[Value]) -> Result<Done, BadArg> {
     };
     let buf = &mut bytes[range];
     let n = if op == Op::Read {
-        host.fds.file(fd, Rights::FD_READ).and_then(|f| match position {
+        host.fds.file(fd, Access::READ).and_then(|f| match position {
             None => f.file.read_vectored(&mut [IoSliceMut::new(buf)]),
             Some(at) => f.file.pread(&mut [IoSliceMut::new(buf)], at),
         })
     } else {
-        host.fds.file(fd, Rights::FD_WRITE).and_then(|f| match position {
+        host.fds.file(fd, Access::WRITE).and_then(|f| match position {
             None => f.file.write_vectored(&[IoSlice::new(buf)]),
             Some(at) => f.file.pwrite(&[IoSlice::new(buf)], at),
         })
@@ -456,7 +456,7 @@ fn write_sync(s: &mut GoJs, args: &[Value]) -> Result<JsResult, Trap> {
 
 /// Writes all of `bytes` to descriptor `fd`.
 pub fn write_all(host: &mut imports::Host, fd: u32, mut bytes: &[u8]) -> Result<(), Errno> {
-    let f = host.fds.file(fd, Rights::FD_WRITE)?;
+    let f = host.fds.file(fd, Access::WRITE)?;
     while !bytes.is_empty() {
         let n = f.file.write_vectored(&[IoSlice::new(bytes)])?;
         if n == 0 {
@@ -658,7 +658,6 @@ mod tests {
         use imports::descriptor::{Descriptor, OpenListener};
         Descriptor::Listener(OpenListener {
             listener: Box::new(l),
-            rights: Rights::LISTENER,
             flags: Default::default(),
         })
     }

@@ -2,7 +2,7 @@
 //! built from it.
 
 use crate::clock::{CpuTime, FakeClock, Nanosleep, Nanotime, SystemClock, Walltime};
-use crate::descriptor::{Access, Descriptor, Descriptors, FdFlags, OpenDir, OpenFile, OpenListener, Rights};
+use crate::descriptor::{Access, Descriptor, Descriptors, FdFlags, OpenDir, OpenFile, OpenListener};
 use crate::fs::{File, FileSystem, FileType};
 use crate::host::Host;
 use crate::mount::{Mount, Mounts};
@@ -341,7 +341,6 @@ impl ModuleConfig {
         for l in std::mem::take(&mut self.listeners) {
             let d = Descriptor::Listener(OpenListener {
                 listener: l,
-                rights: Rights::LISTENER,
                 flags: FdFlags::default(),
             });
             fds.insert(d).map_err(|_| ConfigError::TooManyDescriptors)?;
@@ -377,54 +376,29 @@ impl ModuleConfig {
     }
 }
 
-/// A mount's preopened directory: every directory right, or only those
-/// that change nothing on a read-only file system.
+/// A mount's preopened directory. A read-only file system refuses every
+/// change itself, whatever the descriptor.
 fn preopen(m: &Mount) -> Descriptor {
-    let rights = if m.fs.is_read_only() {
-        Rights::DIRECTORY.intersect(READ_ONLY_DIR)
-    } else {
-        Rights::DIRECTORY
-    };
     Descriptor::Dir(OpenDir {
         fs: m.fs.clone(),
         path: String::new(),
         preopen: Some(m.guest_path.clone()),
-        rights,
-        inheriting: rights | Rights::REGULAR_FILE,
         flags: FdFlags::default(),
         listing: None,
     })
 }
 
-/// Directory rights that do not modify anything.
-const READ_ONLY_DIR: Rights = Rights(
-    Rights::PATH_OPEN.0
-        | Rights::FD_READDIR.0
-        | Rights::PATH_READLINK.0
-        | Rights::PATH_FILESTAT_GET.0
-        | Rights::FD_FILESTAT_GET.0
-        | Rights::FD_FDSTAT_SET_FLAGS.0
-        | Rights::FD_SYNC.0
-        | Rights::FD_ADVISE.0,
-);
-
-fn stream(file: Box<dyn crate::fs::File>, filetype: FileType, rights: Rights) -> Descriptor {
-    let access = Access {
-        read: rights.contains(Rights::FD_READ),
-        write: rights.contains(Rights::FD_WRITE),
-    };
+fn stream(file: Box<dyn crate::fs::File>, filetype: FileType, access: Access) -> Descriptor {
     Descriptor::File(OpenFile {
         file,
         filetype,
         access,
-        rights,
-        inheriting: Rights::NONE,
         flags: FdFlags::default(),
     })
 }
 
 fn stdio_in(s: Stdio) -> Result<Descriptor, ConfigError> {
-    let read = Rights(Rights::STREAM.0 & !Rights::FD_WRITE.0);
+    let read = Access::READ;
     Ok(match s {
         Stdio::Inherit => {
             let mut h = HostStream::stdin().map_err(|e| ConfigError::Stdio("stdin", e))?;
@@ -439,7 +413,7 @@ fn stdio_in(s: Stdio) -> Result<Descriptor, ConfigError> {
 fn stdio_out(
     s: Stdio, name: &'static str, inherit: fn() -> std::io::Result<HostStream>,
 ) -> Result<Descriptor, ConfigError> {
-    let write = Rights(Rights::STREAM.0 & !Rights::FD_READ.0);
+    let write = Access::WRITE;
     Ok(match s {
         Stdio::Inherit => {
             let mut h = inherit().map_err(|e| ConfigError::Stdio(name, e))?;

@@ -9,7 +9,7 @@
 //! - [`fs`]: the [`fs::FileSystem`] and [`fs::File`] traits, a sandboxed
 //!   host directory ([`fs::OsDir`]), an in-memory tree ([`fs::MemFs`]) and
 //!   wrappers, and [`fs::resolve`], the one place paths are interpreted.
-//! - [`descriptor`]: the descriptor table with rights and flags.
+//! - [`descriptor`]: the descriptor table with access modes and flags.
 //! - [`clock`] and [`random`]: real and deterministic sources.
 //! - [`Errno`]: one POSIX error enum; [`ExitCode`]: the error that ends a
 //!   guest.

@@ -3,37 +3,29 @@
 //! Errno choices where the specification is silent follow wasmtime (the
 //! reference runtime for our expected outputs); see RATIONALE.md.
 
+use crate::rights;
 use crate::types::{self, fstflags, whence, Layout, FDSTAT_SIZE, PREOPENTYPE_DIR};
 use imports::asyncify::{self, Step, Wait};
-use imports::descriptor::{Descriptor, Descriptors, FdFlags, OpenFile, Rights};
+use imports::descriptor::{Access, Descriptor, Descriptors, FdFlags, OpenFile};
 use imports::fs::{FileType, SetTime, Stat};
 use imports::{with_memory, AsHost, Errno};
 use std::io::SeekFrom;
 use wasmer::{FunctionEnvMut, RuntimeError};
 
-/// The open file `fd` for reading or writing. A descriptor opened without
-/// that access is `EBADF` (as POSIX `read(2)`/`write(2)` say and wasmtime
-/// does), not `ENOTCAPABLE`; a directory is `EISDIR` for reads, `EBADF`
-/// for writes.
-pub(crate) fn io_file(fds: &mut Descriptors, fd: u32, right: Rights) -> Result<&mut OpenFile, Errno> {
-    let on_dir = if right == Rights::FD_READ {
-        Errno::Isdir
-    } else {
-        Errno::Badf
-    };
-    fds.file_or(fd, right, on_dir).map_err(|e| match e {
-        Errno::Notcapable => Errno::Badf,
-        e => e,
-    })
+/// The open file `fd` for reading (`needed` = [`Access::READ`]) or
+/// writing. A file opened without that access is `EBADF`, as POSIX says;
+/// so is a directory, as wasmtime answers (POSIX `read` says `EISDIR`).
+pub(crate) fn io_file(fds: &mut Descriptors, fd: u32, needed: Access) -> Result<&mut OpenFile, Errno> {
+    fds.file_or(fd, needed, Errno::Badf)
 }
 
 /// Checks a positioned operation (`fd_seek`, `fd_tell`, `fd_pread`,
 /// `fd_pwrite`) may run on `f`: a stream (stdio, pipe, socket) has no
 /// position, which is `ESPIPE` as POSIX says and toolchains expect (Zig
-/// falls back to streaming writes on it), not a missing right.
-fn seekable(f: &OpenFile, right: Rights) -> Result<(), Errno> {
+/// falls back to streaming writes on it).
+fn seekable(f: &OpenFile) -> Result<(), Errno> {
     match f.filetype {
-        FileType::RegularFile | FileType::BlockDevice => f.rights.require(right),
+        FileType::RegularFile | FileType::BlockDevice => Ok(()),
         _ => Err(Errno::Spipe),
     }
 }
@@ -60,21 +52,17 @@ pub(crate) fn set_times(atim: u64, mtim: u64, flags: u32) -> Result<(SetTime, Se
     Ok((pick(atim, ATIM, ATIM_NOW), pick(mtim, MTIM, MTIM_NOW)))
 }
 
-/// `fd_advise(fd, offset, len, advice)`: advice about an access pattern.
-/// Advice is only a hint; it is checked and accepted. Errors: `EBADF`,
-/// `ENOTCAPABLE` (no `FD_ADVISE`), `EINVAL` (unknown advice, or
-/// `offset + len` overflows), `ESPIPE` (not a regular file).
+/// `fd_advise(fd, offset, len, advice)`: advice about an access pattern. Advice
+/// is only a hint; it is checked and accepted. Errors: `EBADF`, `EINVAL`
+/// (unknown advice, or `offset + len` overflows), `ESPIPE` (not a regular
+/// file).
 pub fn fd_advise<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u64, len: u64, advice: u32,
 ) -> Result<(), Errno> {
     if advice > 5 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
         return Err(Errno::Inval);
     }
-    let f = ctx
-        .data_mut()
-        .host_mut()
-        .fds
-        .file_or(fd, Rights::FD_ADVISE, Errno::Badf)?;
+    let f = ctx.data_mut().host_mut().fds.file_or(fd, Access::NONE, Errno::Badf)?;
     if f.filetype != FileType::RegularFile {
         return Err(Errno::Spipe);
     }
@@ -83,7 +71,7 @@ pub fn fd_advise<S: AsHost>(
 
 /// `fd_allocate(fd, offset, len)`: makes sure `offset..offset+len` is
 /// allocated, extending the file with zeros if shorter. Errors: `EBADF`,
-/// `ENOTCAPABLE`, `EINVAL` (`len` 0), `EFBIG` (overflow).
+/// `EINVAL` (`len` 0), `EFBIG` (overflow).
 pub fn fd_allocate<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u64, len: u64) -> Result<(), Errno> {
     if len == 0 {
         return Err(Errno::Inval);
@@ -92,11 +80,7 @@ pub fn fd_allocate<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u
         .checked_add(len)
         .filter(|&e| e <= i64::MAX as u64)
         .ok_or(Errno::Fbig)?;
-    let f = ctx
-        .data_mut()
-        .host_mut()
-        .fds
-        .file_or(fd, Rights::FD_ALLOCATE, Errno::Badf)?;
+    let f = ctx.data_mut().host_mut().fds.file_or(fd, Access::WRITE, Errno::Badf)?;
     f.file.allocate(offset, end - offset)
 }
 
@@ -105,28 +89,21 @@ pub fn fd_close<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32) -> Result<()
     ctx.data_mut().host_mut().fds.remove(fd).map(drop)
 }
 
-/// `fd_datasync(fd)`: flushes the file's data to storage. Errors:
-/// `EBADF`, `ENOTCAPABLE` (no `FD_DATASYNC`), `EIO`.
+/// `fd_datasync(fd)`: flushes the file's data to storage. Errors: `EBADF`,
+/// `EIO`.
 pub fn fd_datasync<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32) -> Result<(), Errno> {
     match ctx.data_mut().host_mut().fds.get_mut(fd)? {
-        Descriptor::File(f) => {
-            f.rights.require(Rights::FD_DATASYNC)?;
-            f.file.sync_data()
-        }
-        Descriptor::Dir(d) => d.rights.require(Rights::FD_DATASYNC),
+        Descriptor::File(f) => f.file.sync_data(),
+        Descriptor::Dir(_) => Ok(()),
         Descriptor::Listener(_) => Err(Errno::Inval),
     }
 }
 
-/// `fd_sync(fd)`: flushes data and metadata to storage. Errors: `EBADF`,
-/// `ENOTCAPABLE` (no `FD_SYNC`), `EIO`.
+/// `fd_sync(fd)`: flushes data and metadata to storage. Errors: `EBADF`, `EIO`.
 pub fn fd_sync<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32) -> Result<(), Errno> {
     match ctx.data_mut().host_mut().fds.get_mut(fd)? {
-        Descriptor::File(f) => {
-            f.rights.require(Rights::FD_SYNC)?;
-            f.file.sync()
-        }
-        Descriptor::Dir(d) => d.rights.require(Rights::FD_SYNC),
+        Descriptor::File(f) => f.file.sync(),
+        Descriptor::Dir(_) => Ok(()),
         Descriptor::Listener(_) => Err(Errno::Inval),
     }
 }
@@ -142,7 +119,7 @@ pub fn fd_fdstat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, stat: u
             Descriptor::Dir(d) => (FileType::Directory, d.flags),
             Descriptor::Listener(l) => (FileType::SocketStream, l.flags),
         };
-        let (base, inheriting) = d.rights();
+        let (base, inheriting) = rights::reported(d);
         let b = mem.slice_mut(stat, FDSTAT_SIZE)?;
         b.fill(0);
         b[0] = types::filetype(filetype);
@@ -153,10 +130,9 @@ pub fn fd_fdstat_get<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, stat: u
     })
 }
 
-/// `fd_fdstat_set_flags(fd, flags)`: sets `APPEND` (switching the file's
-/// write mode) and records `NONBLOCK`, `DSYNC`, `RSYNC`, `SYNC`. Errors:
-/// `EBADF`, `ENOTCAPABLE` (no `FD_FDSTAT_SET_FLAGS`), `EINVAL` (unknown
-/// bits), `ENOTSUP` (a file that cannot switch append mode).
+/// `fd_fdstat_set_flags(fd, flags)`: sets `APPEND` (switching the file's write
+/// mode) and records `NONBLOCK`, `DSYNC`, `RSYNC`, `SYNC`. Errors: `EBADF`,
+/// `EINVAL` (unknown bits), `ENOTSUP` (a file that cannot switch append mode).
 pub fn fd_fdstat_set_flags<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u32) -> Result<(), Errno> {
     let flags = u16::try_from(flags)
         .ok()
@@ -165,7 +141,6 @@ pub fn fd_fdstat_set_flags<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, f
     let flags = FdFlags(flags);
     match ctx.data_mut().host_mut().fds.get_mut(fd)? {
         Descriptor::File(f) => {
-            f.rights.require(Rights::FD_FDSTAT_SET_FLAGS)?;
             if f.filetype == FileType::RegularFile {
                 f.file.set_append(flags.contains(FdFlags::APPEND))?;
             } else {
@@ -174,11 +149,9 @@ pub fn fd_fdstat_set_flags<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, f
             f.flags = flags;
         }
         Descriptor::Dir(d) => {
-            d.rights.require(Rights::FD_FDSTAT_SET_FLAGS)?;
             d.flags = flags;
         }
         Descriptor::Listener(l) => {
-            l.rights.require(Rights::FD_FDSTAT_SET_FLAGS)?;
             l.listener.set_nonblocking(flags.contains(FdFlags::NONBLOCK))?;
             l.flags = flags;
         }
@@ -186,39 +159,23 @@ pub fn fd_fdstat_set_flags<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, f
     Ok(())
 }
 
-/// `fd_fdstat_set_rights(fd, base, inheriting)`: drops rights. Rights can
-/// only shrink: asking for one the descriptor lacks is `ENOTCAPABLE`.
-/// Errors: `EBADF`, `ENOTCAPABLE`.
+/// `fd_fdstat_set_rights(fd, base, inheriting)`: `ENOTSUP` for an open
+/// descriptor, as wasmtime answers: rights decide nothing here (see
+/// [`rights`]), so there is nothing to drop. Errors: `EBADF`, `ENOTSUP`.
 pub fn fd_fdstat_set_rights<S: AsHost>(
-    mut ctx: FunctionEnvMut<'_, S>, fd: u32, base: u64, inheriting: u64,
+    mut ctx: FunctionEnvMut<'_, S>, fd: u32, _base: u64, _inheriting: u64,
 ) -> Result<(), Errno> {
-    let (base, inheriting) = (Rights(base), Rights(inheriting));
-    let d = ctx.data_mut().host_mut().fds.get_mut(fd)?;
-    let (have_base, have_inh) = d.rights();
-    if !have_base.contains(base) || !have_inh.contains(inheriting) {
-        return Err(Errno::Notcapable);
-    }
-    match d {
-        Descriptor::File(f) => (f.rights, f.inheriting) = (base, inheriting),
-        Descriptor::Dir(d) => (d.rights, d.inheriting) = (base, inheriting),
-        Descriptor::Listener(l) => l.rights = base,
-    }
-    Ok(())
+    ctx.data_mut().host_mut().fds.get(fd)?;
+    Err(Errno::Notsup)
 }
 
-/// Attributes of descriptor `fd` ([`imports::posix::fd::fstat`]), once
-/// it holds `FD_FILESTAT_GET` (a listening socket always may).
+/// Attributes of descriptor `fd` ([`imports::posix::fd::fstat`]).
 pub(crate) fn fd_stat(fds: &mut Descriptors, fd: u32) -> Result<Stat, Errno> {
-    match fds.get(fd)? {
-        Descriptor::Listener(_) => {}
-        d => d.rights().0.require(Rights::FD_FILESTAT_GET)?,
-    }
     imports::posix::fd::fstat(fds, fd)
 }
 
 /// `fd_filestat_get(fd) -> filestat`: the open file's attributes, with
-/// nanosecond timestamps. Errors: `EBADF`, `ENOTCAPABLE` (no
-/// `FD_FILESTAT_GET`), `EFAULT`, `EIO`.
+/// nanosecond timestamps. Errors: `EBADF`, `EFAULT`, `EIO`.
 pub fn fd_filestat_get<S: AsHost, L: Layout>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
         let st = fd_stat(&mut s.host_mut().fds, fd)?;
@@ -226,42 +183,34 @@ pub fn fd_filestat_get<S: AsHost, L: Layout>(mut ctx: FunctionEnvMut<'_, S>, fd:
     })
 }
 
-/// `fd_filestat_set_size(fd, size)`: truncates or zero-extends to `size`
-/// bytes. Errors: `EBADF`, `ENOTCAPABLE` (no `FD_FILESTAT_SET_SIZE`),
-/// `EISDIR`, `EFBIG` (over `i64::MAX`), `EINVAL` (not a regular file).
+/// `fd_filestat_set_size(fd, size)`: truncates or zero-extends to `size` bytes.
+/// Errors: `EBADF` (not open for writing), `EISDIR`, `EFBIG` (over
+/// `i64::MAX`), `EINVAL` (not a regular file).
 pub fn fd_filestat_set_size<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, size: u64) -> Result<(), Errno> {
     if size > i64::MAX as u64 {
         return Err(Errno::Fbig);
     }
-    let f = ctx.data_mut().host_mut().fds.file(fd, Rights::FD_FILESTAT_SET_SIZE)?;
+    let f = ctx.data_mut().host_mut().fds.file(fd, Access::WRITE)?;
     f.file.set_len(size)
 }
 
-/// `fd_filestat_set_times(fd, atim, mtim, fst_flags)`: sets the access
-/// and/or modification time (ns since the epoch, or now). Errors: `EBADF`,
-/// `ENOTCAPABLE` (no `FD_FILESTAT_SET_TIMES`), `EINVAL` (both a time and
-/// now for one stamp).
+/// `fd_filestat_set_times(fd, atim, mtim, fst_flags)`: sets the access and/or
+/// modification time (ns since the epoch, or now). Errors: `EBADF`, `EINVAL`
+/// (both a time and now for one stamp).
 pub fn fd_filestat_set_times<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>, fd: u32, atim: u64, mtim: u64, fst_flags: u32,
 ) -> Result<(), Errno> {
     let (a, m) = set_times(atim, mtim, fst_flags)?;
     match ctx.data_mut().host_mut().fds.get_mut(fd)? {
-        Descriptor::File(f) => {
-            f.rights.require(Rights::FD_FILESTAT_SET_TIMES)?;
-            f.file.set_times(a, m)
-        }
-        Descriptor::Dir(d) => {
-            d.rights.require(Rights::FD_FILESTAT_SET_TIMES)?;
-            d.fs.set_times(&d.path, a, m)
-        }
+        Descriptor::File(f) => f.file.set_times(a, m),
+        Descriptor::Dir(d) => d.fs.set_times(&d.path, a, m),
         Descriptor::Listener(_) => Err(Errno::Inval),
     }
 }
 
-/// `fd_pread(fd, iovs, iovs_len, offset) -> nread`: reads at `offset`
-/// without moving the file offset. Errors: `EBADF`, `ENOTCAPABLE` (no
-/// `FD_READ`/`FD_SEEK`), `ESPIPE` (not seekable), `EISDIR`, `EFAULT`,
-/// `EINVAL` (offset over `i64::MAX`).
+/// `fd_pread(fd, iovs, iovs_len, offset) -> nread`: reads at `offset` without
+/// moving the file offset. Errors: `EBADF`, `ESPIPE` (not seekable),
+/// `EFAULT`, `EINVAL` (offset over `i64::MAX`).
 pub fn fd_pread<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>, fd: u32, iovs: u32, iovs_len: u32, offset: u64, nread: u32,
 ) -> Result<(), Errno> {
@@ -269,8 +218,8 @@ pub fn fd_pread<S: AsHost>(
         return Err(Errno::Inval);
     }
     with_memory(&mut ctx, |s, mem| {
-        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_READ)?;
-        seekable(f, Rights::FD_SEEK)?;
+        let f = io_file(&mut s.host_mut().fds, fd, Access::READ)?;
+        seekable(f)?;
         let mut at = offset;
         let n = mem.scatter(iovs, iovs_len, |bufs| {
             let n = f.file.pread(bufs, at)?;
@@ -291,8 +240,8 @@ pub fn fd_pwrite<S: AsHost>(
         return Err(Errno::Inval);
     }
     with_memory(&mut ctx, |s, mem| {
-        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_WRITE)?;
-        seekable(f, Rights::FD_SEEK)?;
+        let f = io_file(&mut s.host_mut().fds, fd, Access::WRITE)?;
+        seekable(f)?;
         let mut at = offset;
         let n = mem.gather(iovs, iovs_len, |bufs| {
             let n = f.file.pwrite(bufs, at)?;
@@ -340,7 +289,7 @@ pub fn fd_prestat_dir_name<S: AsHost>(
 
 /// `fd_read(fd, iovs, iovs_len) -> nread`: reads into the buffers in
 /// order, from the file offset. 0 at end of file. Errors: `EBADF` (not
-/// open for reading), `EISDIR`, `EFAULT`, `EINVAL` (buffers over 4 GiB in
+/// open for reading, or a directory), `EFAULT`, `EINVAL` (buffers over 4 GiB in
 /// all), `EIO`, `EAGAIN`. Under an async driver of an Asyncify guest, a
 /// stream with no data yet suspends the guest until it has some
 /// ([`imports::asyncify`]).
@@ -357,7 +306,7 @@ pub(crate) fn fd_read_step<S: AsHost>(
 ) -> Result<Step, RuntimeError> {
     let r = with_memory(ctx, |s, mem| {
         let suspend = asyncify::can_suspend(s.host());
-        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_READ)?;
+        let f = io_file(&mut s.host_mut().fds, fd, Access::READ)?;
         // Only a stream that can tell it has nothing yet suspends; a
         // plain `Read` reports itself ready and may block, as in the
         // synchronous API.
@@ -384,7 +333,7 @@ pub fn fd_write<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>, fd: u32, iovs: u32, iovs_len: u32, nwritten: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
-        let f = io_file(&mut s.host_mut().fds, fd, Rights::FD_WRITE)?;
+        let f = io_file(&mut s.host_mut().fds, fd, Access::WRITE)?;
         let n = mem.gather(iovs, iovs_len, |bufs| f.file.write_vectored(bufs))?;
         mem.write_u32(nwritten, n as u32)
     })
@@ -416,12 +365,14 @@ fn write_dirents(out: &mut [u8], listing: &[imports::fs::DirEntry], cookie: u64)
 /// may be cut off at `buf_len`: `bufused == buf_len` tells the guest to
 /// call again from that record's cookie. The listing is taken at cookie 0
 /// and kept until the next cookie-0 call, so resumed reads are consistent.
-/// Errors: `EBADF`, `ENOTDIR`, `ENOTCAPABLE` (no `FD_READDIR`), `EFAULT`.
+/// Errors: `EBADF` (also not a directory), `EFAULT`.
 pub fn fd_readdir<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>, fd: u32, buf: u32, buf_len: u32, cookie: u64, bufused: u32,
 ) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
-        let d = s.host_mut().fds.dir(fd, Rights::FD_READDIR)?;
+        // Not a directory is EBADF, as wasmtime and wazero answer (TinyGo's
+        // `fdopendir` expects it), not POSIX getdents' ENOTDIR.
+        let d = s.host_mut().fds.dir(fd).map_err(|_| Errno::Badf)?;
         mem.slice(buf, buf_len)?;
         mem.write_u32(bufused, 0)?;
         if cookie == 0 || d.listing.is_none() {
@@ -439,10 +390,10 @@ pub fn fd_renumber<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, to: u32) 
     ctx.data_mut().host_mut().fds.renumber(fd, to)
 }
 
-/// `fd_seek(fd, offset, whence) -> newoffset`: moves the file offset
-/// (`offset` is a signed `filedelta`). Needs `FD_SEEK`, or only `FD_TELL`
-/// for `(0, CUR)`. Errors: `EBADF` (also a directory), `ENOTCAPABLE`,
-/// `EINVAL` (bad whence, negative result), `ESPIPE` (a stream), `EFAULT`.
+/// `fd_seek(fd, offset, whence) -> newoffset`: moves the file offset (`offset`
+/// is a signed `filedelta`). Needs `FD_SEEK`, or only `FD_TELL` for `(0, CUR)`.
+/// Errors: `EBADF` (also a directory), `EINVAL` (bad whence, negative result),
+/// `ESPIPE` (a stream), `EFAULT`.
 pub fn fd_seek<S: AsHost>(
     mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u64, whence: u32, newoffset: u32,
 ) -> Result<(), Errno> {
@@ -453,25 +404,20 @@ pub fn fd_seek<S: AsHost>(
         whence::END => SeekFrom::End(delta),
         _ => return Err(Errno::Inval),
     };
-    let needed = if delta == 0 && whence == whence::CUR {
-        Rights::FD_TELL
-    } else {
-        Rights::FD_SEEK
-    };
     with_memory(&mut ctx, |s, mem| {
-        let f = s.host_mut().fds.file_or(fd, Rights::NONE, Errno::Badf)?;
-        seekable(f, needed)?;
+        let f = s.host_mut().fds.file_or(fd, Access::NONE, Errno::Badf)?;
+        seekable(f)?;
         let at = f.file.seek(pos)?;
         mem.write_u64(newoffset, at)
     })
 }
 
-/// `fd_tell(fd) -> offset`: the file offset. Errors: `EBADF`,
-/// `ENOTCAPABLE` (no `FD_TELL`), `ESPIPE`, `EFAULT`.
+/// `fd_tell(fd) -> offset`: the file offset. Errors: `EBADF`, `ESPIPE`,
+/// `EFAULT`.
 pub fn fd_tell<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, offset: u32) -> Result<(), Errno> {
     with_memory(&mut ctx, |s, mem| {
-        let f = s.host_mut().fds.file_or(fd, Rights::NONE, Errno::Badf)?;
-        seekable(f, Rights::FD_TELL)?;
+        let f = s.host_mut().fds.file_or(fd, Access::NONE, Errno::Badf)?;
+        seekable(f)?;
         let at = f.file.seek(SeekFrom::Current(0))?;
         mem.write_u64(offset, at)
     })

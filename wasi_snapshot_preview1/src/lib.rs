@@ -42,6 +42,7 @@ pub mod poll;
 pub mod preview0;
 pub mod proc;
 pub mod random;
+pub mod rights;
 pub mod sched;
 pub mod sock;
 pub mod types;

@@ -3,7 +3,7 @@
 use crate::clock::now;
 use crate::types::{clockid, eventtype, Layout, SubscriptionLayout, EVENT_SIZE, SUBSCRIPTION_CLOCK_ABSTIME};
 use imports::asyncify::{self, Step, Wait};
-use imports::descriptor::{Descriptor, Rights};
+use imports::descriptor::{Access, Descriptor};
 use imports::{with_memory, AsHost, Errno, GuestMemory, Host};
 use wasmer::{FunctionEnvMut, RuntimeError};
 
@@ -79,11 +79,10 @@ fn read_sub(
 fn fd_ready(host: &mut Host, fd: u32, write: bool) -> Result<Option<u64>, Errno> {
     match host.fds.get_mut(fd)? {
         Descriptor::File(f) => {
-            f.rights.require(Rights::POLL_FD_READWRITE)?;
             // Waiting to read a write-only descriptor (or the reverse) would
             // wait forever: it fires at once with EBADF, as read/write would.
-            let access = if write { Rights::FD_WRITE } else { Rights::FD_READ };
-            if !f.rights.contains(access) {
+            let needed = if write { Access::WRITE } else { Access::READ };
+            if !f.access.covers(needed) {
                 return Err(Errno::Badf);
             }
             if write {

@@ -5,16 +5,15 @@
 
 use crate::fs::io_file;
 use crate::types::{riflags, sdflags};
-use imports::descriptor::{Access, Descriptor, FdFlags, OpenFile, Rights};
+use imports::descriptor::{Access, Descriptor, FdFlags, OpenFile};
 use imports::fs::FileType;
 use imports::{with_memory, AsHost, Errno, GuestMemory};
 use wasmer::FunctionEnvMut;
 
 /// `sock_accept(fd, flags) -> fd`: accepts a connection on the listening
 /// socket `fd` as a new descriptor (`flags` may hold `NONBLOCK`). Errors:
-/// `EBADF`, `ENOTSOCK` (not a listener), `ENOTCAPABLE` (no `SOCK_ACCEPT`),
-/// `EAGAIN` (non-blocking and nothing pending), `EINVAL` (bad flags),
-/// `EFAULT`.
+/// `EBADF`, `ENOTSOCK` (not a listener), `EAGAIN` (non-blocking and
+/// nothing pending), `EINVAL` (bad flags), `EFAULT`.
 pub fn sock_accept<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u32, new_fd: u32) -> Result<(), Errno> {
     if flags & !u32::from(FdFlags::NONBLOCK.0) != 0 {
         return Err(Errno::Inval);
@@ -22,10 +21,7 @@ pub fn sock_accept<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u3
     with_memory(&mut ctx, |s, mem| {
         let h = s.host_mut();
         let mut file = match h.fds.get_mut(fd)? {
-            Descriptor::Listener(l) => {
-                l.rights.require(Rights::SOCK_ACCEPT)?;
-                l.listener.accept()?
-            }
+            Descriptor::Listener(l) => l.listener.accept()?,
             _ => return Err(Errno::Notsock),
         };
         file.set_nonblocking(flags != 0)?;
@@ -33,8 +29,6 @@ pub fn sock_accept<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, flags: u3
             file,
             filetype: FileType::SocketStream,
             access: Access::READ_WRITE,
-            rights: Rights::SOCKET,
-            inheriting: Rights::NONE,
             flags: FdFlags(flags as u16),
         });
         let n = h.fds.insert(d)?;
@@ -55,7 +49,7 @@ pub fn sock_recv<S: AsHost>(
         return Err(Errno::Inval);
     }
     with_memory(&mut ctx, |s, mem| {
-        let f = socket(s.host_mut(), fd, Rights::FD_READ)?;
+        let f = socket(s.host_mut(), fd, Access::READ)?;
         let n = if ri_flags & riflags::RECV_PEEK != 0 {
             peek(f, mem, ri_data, ri_data_len)?
         } else if ri_flags & riflags::RECV_WAITALL != 0 {
@@ -123,15 +117,15 @@ pub fn sock_send<S: AsHost>(
         return Err(Errno::Inval);
     }
     with_memory(&mut ctx, |s, mem| {
-        let f = socket(s.host_mut(), fd, Rights::FD_WRITE)?;
+        let f = socket(s.host_mut(), fd, Access::WRITE)?;
         let n = mem.gather(si_data, si_data_len, |bufs| f.file.write_vectored(bufs))?;
         mem.write_u32(so_datalen, n as u32)
     })
 }
 
-/// `sock_shutdown(fd, how)`: shuts down reads (`RD`), writes (`WR`) or
-/// both. Errors: `EBADF`, `ENOTSOCK` (not a socket), `ENOTCAPABLE` (no
-/// `SOCK_SHUTDOWN`), `EINVAL` (`how` empty or unknown), `ENOTCONN`.
+/// `sock_shutdown(fd, how)`: shuts down reads (`RD`), writes (`WR`) or both.
+/// Errors: `EBADF`, `ENOTSOCK` (not a socket), `EINVAL` (`how` empty or
+/// unknown), `ENOTCONN`.
 pub fn sock_shutdown<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, how: u32) -> Result<(), Errno> {
     let f = match ctx.data_mut().host_mut().fds.get_mut(fd)? {
         Descriptor::File(f) if f.filetype == FileType::SocketStream => f,
@@ -141,14 +135,13 @@ pub fn sock_shutdown<S: AsHost>(mut ctx: FunctionEnvMut<'_, S>, fd: u32, how: u3
     if how == 0 || how & !(sdflags::RD | sdflags::WR) != 0 {
         return Err(Errno::Inval);
     }
-    f.rights.require(Rights::SOCK_SHUTDOWN)?;
     f.file.shutdown(how & sdflags::RD != 0, how & sdflags::WR != 0)
 }
 
-fn socket(h: &mut imports::Host, fd: u32, right: Rights) -> Result<&mut OpenFile, Errno> {
+fn socket(h: &mut imports::Host, fd: u32, needed: Access) -> Result<&mut OpenFile, Errno> {
     match h.fds.get(fd)? {
         Descriptor::File(f) if f.filetype == FileType::SocketStream => {}
         _ => return Err(Errno::Notsock),
     }
-    io_file(&mut h.fds, fd, right)
+    io_file(&mut h.fds, fd, needed)
 }

@@ -3,13 +3,15 @@
 //! Descriptors 0, 1 and 2 are stdio; mounts are opened as directories from
 //! 3 on, in the order they were configured (WASI's preopens). New
 //! descriptors take the lowest free number, as POSIX `open` does. Each
-//! descriptor carries the rights and flags it was opened with; rights are
-//! numbered as WASI preview1's `rights` (other ABIs grant them all).
+//! descriptor carries the access and flags it was opened with. WASI's
+//! rights are not kept here: they refuse nothing (RATIONALE.md, "Rights
+//! report, access decides"), and the WASI import set derives the rights it
+//! reports from a descriptor's type and access.
 
-mod rights;
+mod access;
 mod socket;
 
-pub use rights::{Access, FdFlags, Rights};
+pub use access::{Access, FdFlags};
 pub use socket::{Listener, OpenListener, TcpSocket};
 
 use crate::errno::{Errno, Result};
@@ -27,10 +29,6 @@ pub struct OpenFile {
     pub filetype: FileType,
     /// The access it was opened with.
     pub access: Access,
-    /// Rights on this descriptor.
-    pub rights: Rights,
-    /// Rights descriptors opened through this one may have.
-    pub inheriting: Rights,
     /// Flags the file was opened with (or set since).
     pub flags: FdFlags,
 }
@@ -43,10 +41,6 @@ pub struct OpenDir {
     pub path: String,
     /// For a preopened mount: the guest path it was mounted at.
     pub preopen: Option<String>,
-    /// Rights on this descriptor.
-    pub rights: Rights,
-    /// Rights descriptors opened through this one may have.
-    pub inheriting: Rights,
     /// Flags it was opened with.
     pub flags: FdFlags,
     /// The listing being read by `fd_readdir`, kept between calls so a
@@ -60,7 +54,6 @@ impl fmt::Debug for OpenDir {
         f.debug_struct("OpenDir")
             .field("path", &self.path)
             .field("preopen", &self.preopen)
-            .field("rights", &self.rights)
             .finish_non_exhaustive()
     }
 }
@@ -74,17 +67,6 @@ pub enum Descriptor {
     Dir(OpenDir),
     /// A listening socket.
     Listener(OpenListener),
-}
-
-impl Descriptor {
-    /// The descriptor's rights (base, inheriting).
-    pub fn rights(&self) -> (Rights, Rights) {
-        match self {
-            Descriptor::File(f) => (f.rights, f.inheriting),
-            Descriptor::Dir(d) => (d.rights, d.inheriting),
-            Descriptor::Listener(l) => (l.rights, Rights::SOCKET),
-        }
-    }
 }
 
 /// Most descriptors one guest may hold open; past it, `EMFILE`.
@@ -148,37 +130,31 @@ impl Descriptors {
             .ok_or(Errno::Badf)
     }
 
-    /// The open file `fd`, checking it holds `needed`. Not open: `EBADF`;
-    /// a directory: `EISDIR`; a listener: `EBADF`... as [`Self::file_or`].
-    pub fn file(&mut self, fd: u32, needed: Rights) -> Result<&mut OpenFile> {
+    /// The open file `fd`, opened with at least the access `needed`
+    /// ([`Access::NONE`] for an operation that reads and writes nothing).
+    /// Not open, or opened without that access: `EBADF`, as POSIX `read`
+    /// and `write` say; a directory: `EISDIR`; a listener: `EBADF`... as
+    /// [`Self::file_or`].
+    pub fn file(&mut self, fd: u32, needed: Access) -> Result<&mut OpenFile> {
         self.file_or(fd, needed, Errno::Isdir)
     }
 
-    /// The open file `fd` holding `needed`; `on_dir` is the error when it
-    /// is a directory (the operations disagree: `fd_read` says `EISDIR`,
-    /// `fd_seek` says `EBADF`...).
-    pub fn file_or(&mut self, fd: u32, needed: Rights, on_dir: Errno) -> Result<&mut OpenFile> {
+    /// The open file `fd` opened with the access `needed`; `on_dir` is
+    /// the error when it is a directory (the operations disagree:
+    /// `fd_read` says `EISDIR`, `fd_seek` says `EBADF`...).
+    pub fn file_or(&mut self, fd: u32, needed: Access, on_dir: Errno) -> Result<&mut OpenFile> {
         match self.get_mut(fd)? {
-            Descriptor::File(f) => {
-                f.rights.require(needed)?;
-                Ok(f)
-            }
-            Descriptor::Dir(d) => {
-                d.rights.require(needed)?;
-                Err(on_dir)
-            }
-            Descriptor::Listener(_) => Err(Errno::Badf),
+            Descriptor::File(f) if f.access.covers(needed) => Ok(f),
+            Descriptor::Dir(_) => Err(on_dir),
+            _ => Err(Errno::Badf),
         }
     }
 
-    /// The open directory `fd`, checking it holds `needed`. Not open:
-    /// `EBADF`; not a directory: `ENOTDIR`.
-    pub fn dir(&mut self, fd: u32, needed: Rights) -> Result<&mut OpenDir> {
+    /// The open directory `fd`. Not open: `EBADF`; not a directory:
+    /// `ENOTDIR`.
+    pub fn dir(&mut self, fd: u32) -> Result<&mut OpenDir> {
         match self.get_mut(fd)? {
-            Descriptor::Dir(d) => {
-                d.rights.require(needed)?;
-                Ok(d)
-            }
+            Descriptor::Dir(d) => Ok(d),
             _ => Err(Errno::Notdir),
         }
     }
@@ -259,8 +235,6 @@ impl Descriptors {
                     file: Box::new(shared),
                     filetype: f.filetype,
                     access: f.access,
-                    rights: f.rights,
-                    inheriting: f.inheriting,
                     flags: f.flags,
                 })
             }
@@ -268,8 +242,6 @@ impl Descriptors {
                 fs: d.fs.clone(),
                 path: d.path.clone(),
                 preopen: None,
-                rights: d.rights,
-                inheriting: d.inheriting,
                 flags: d.flags,
                 listing: None,
             }),
@@ -368,8 +340,6 @@ mod tests {
             file: Box::new(WriteStream(std::io::sink())),
             filetype: FileType::Unknown,
             access: Access::WRITE,
-            rights: Rights::STREAM,
-            inheriting: Rights::NONE,
             flags: FdFlags::default(),
         })
     }
@@ -477,8 +447,6 @@ mod tests {
             file: opened,
             filetype: FileType::RegularFile,
             access: Access::READ_WRITE,
-            rights: Rights::REGULAR_FILE,
-            inheriting: Rights::NONE,
             flags: FdFlags::default(),
         }))
         .unwrap();
@@ -486,21 +454,21 @@ mod tests {
         assert_eq!(t.duplicate(3, 10).unwrap(), 10);
         t.duplicate_to(4, 1).unwrap();
         let mut buf = [0u8; 4];
-        t.file(3, Rights::NONE)
+        t.file(3, Access::NONE)
             .unwrap()
             .file
             .read_vectored(&mut [IoSliceMut::new(&mut buf)])
             .unwrap();
         assert_eq!(&buf, b"0123");
         // The duplicates continue where the original stopped.
-        t.file(10, Rights::NONE)
+        t.file(10, Access::NONE)
             .unwrap()
             .file
             .read_vectored(&mut [IoSliceMut::new(&mut buf)])
             .unwrap();
         assert_eq!(&buf, b"4567");
         assert_eq!(
-            t.file(1, Rights::NONE)
+            t.file(1, Access::NONE)
                 .unwrap()
                 .file
                 .seek(SeekFrom::Current(0))
@@ -508,7 +476,7 @@ mod tests {
             8
         );
         t.remove(3).unwrap();
-        t.file(4, Rights::NONE)
+        t.file(4, Access::NONE)
             .unwrap()
             .file
             .write_vectored(&[IoSlice::new(b"XY")])
@@ -519,11 +487,12 @@ mod tests {
     }
 
     #[test]
-    fn rights_are_checked() {
+    fn access_is_checked() {
         let mut t = Descriptors::new();
         t.insert(file()).unwrap();
-        assert_eq!(t.file(0, Rights::FD_SEEK).unwrap_err(), Errno::Notcapable);
-        assert!(t.file(0, Rights::FD_WRITE).is_ok());
-        assert_eq!(t.dir(0, Rights::NONE).unwrap_err(), Errno::Notdir);
+        assert_eq!(t.file(0, Access::READ).unwrap_err(), Errno::Badf);
+        assert!(t.file(0, Access::WRITE).is_ok());
+        assert!(t.file(0, Access::NONE).is_ok());
+        assert_eq!(t.dir(0).unwrap_err(), Errno::Notdir);
     }
 }

@@ -2,7 +2,7 @@
 //! ([`Listener`], [`OpenListener`]) and connected TCP streams as open
 //! files ([`TcpSocket`]).
 
-use super::rights::{FdFlags, Rights};
+use super::access::FdFlags;
 use crate::errno::{Errno, Result};
 use crate::fs::{File, FileType};
 use std::fmt;
@@ -36,8 +36,6 @@ impl Listener for TcpListener {
 pub struct OpenListener {
     /// The socket.
     pub listener: Box<dyn Listener>,
-    /// Rights on this descriptor.
-    pub rights: Rights,
     /// Flags (`NONBLOCK` makes `sock_accept` return `EAGAIN`).
     pub flags: FdFlags,
 }

@@ -1,6 +1,5 @@
 //! Operations on an open descriptor: `fstat`, `ftruncate`, `fchmod`,
 //! `fchown`, `fsync`, `fchdir`, as POSIX (Linux) answers, for every ABI.
-//! WASI checks its rights before it calls these.
 
 use super::path::owner_ok;
 use super::Namespace;

@@ -9,8 +9,8 @@
 //! A path is looked up from a [`Base`]: a directory descriptor, beneath
 //! which it must stay (WASI's capability rule), or the guest's one
 //! [`Namespace`], which resolves absolute paths and the working directory
-//! over the mount table (Emscripten, Go). WASI's rights are not checked
-//! here: they stay the WASI adapter's business, checked before it calls in.
+//! over the mount table (Emscripten, Go). WASI's rights are not read
+//! here: the WASI adapter only reports them.
 //!
 //! - [`namespace`]: the one-root view of the mount table.
 //! - [`path`]: operations on a path (`mkdir`, `unlink`, `rename`, `stat`...).
