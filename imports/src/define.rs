@@ -99,30 +99,51 @@ impl<S: AsHost> Table<S> {
     pub fn define(
         &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, wanted: &dyn Fn(&str) -> bool,
     ) -> Exports {
-        self.define_over(store, env, module, wanted, &Exports::new())
+        let scopes = env.as_ref(store).host().log;
+        let mut out = Exports::new();
+        let mut add = |row: &Import<S>| {
+            if wanted(row.name) {
+                out.insert(row.name, self.build(store, env, module, row, scopes));
+            }
+        };
+        // Most tables have no base: their own rows, without the chain.
+        match self.base {
+            None => self.rows.iter().for_each(&mut add),
+            Some(_) => self.rows().for_each(&mut add),
+        }
+        out
     }
 
-    /// [`Table::define`], reusing the functions of `base_exports` (the
-    /// base table's, already defined) for the rows inherited from the base
-    /// that are not logged: a logged one names its own module in the log,
-    /// so it is defined again.
+    /// [`Table::define`] for a table with a base, given what the base
+    /// table defined for the same filter (`base_exports`): its functions
+    /// are reused for the rows this table inherits, but for those whose
+    /// scope is logged, which are defined again so that the log names
+    /// `module`. Costs what defining the table's own rows costs.
     pub fn define_over(
         &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, wanted: &dyn Fn(&str) -> bool,
         base_exports: &Exports,
     ) -> Exports {
         let scopes = env.as_ref(store).host().log;
         let mut out = Exports::new();
-        for row in self.rows().filter(|r| wanted(r.name)) {
-            let own = self.rows.iter().any(|o| o.name == row.name);
-            let shared = match base_exports.get_extern(row.name) {
-                Some(ext) if !own && !scopes.contains(row.scope) => Some(ext.clone()),
-                _ => None,
+        let (base, dropped) = self.base.unwrap_or((self, &[]));
+        for (name, ext) in base_exports.iter() {
+            if dropped.contains(&name.as_str()) || self.rows.iter().any(|r| r.name == name) {
+                continue;
+            }
+            // The row is looked up only when something is logged: set-up
+            // without logging stays a copy of the handles.
+            let logged_row = match scopes {
+                LogScopes::NONE => None,
+                _ => base.rows.iter().find(|r| r.name == name && scopes.contains(r.scope)),
             };
-            let ext = match shared {
-                Some(ext) => ext,
-                None => self.make(store, env, module, row),
+            let ext = match logged_row {
+                Some(row) => self.build(store, env, module, row, scopes),
+                None => ext.clone(),
             };
-            out.insert(row.name, ext);
+            out.insert(name.clone(), ext);
+        }
+        for row in self.rows.iter().filter(|r| wanted(r.name)) {
+            out.insert(row.name, self.build(store, env, module, row, scopes));
         }
         out
     }
@@ -131,19 +152,20 @@ impl<S: AsHost> Table<S> {
     pub fn make(
         &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, row: &Import<S>,
     ) -> Extern {
-        match (row.make)(&mut store.as_store_mut(), env) {
-            Extern::Function(f) => Extern::Function(self.logged_if_on(store, env, module, row, f)),
-            other => other,
-        }
+        let scopes = env.as_ref(store).host().log;
+        self.build(store, env, module, row, scopes)
     }
 
-    /// `f`, logged as `row` when the row's scope is on.
-    fn logged_if_on(
-        &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, row: &Import<S>, f: Function,
-    ) -> Function {
-        match env.as_ref(store).host().log.contains(row.scope) {
-            true => logged(store, env, self.site(module, row), f),
-            false => f,
+    /// Builds `row` for `module`, logged when its scope is in `scopes`.
+    fn build(
+        &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, row: &Import<S>,
+        scopes: LogScopes,
+    ) -> Extern {
+        match (row.make)(&mut store.as_store_mut(), env) {
+            Extern::Function(f) if scopes.contains(row.scope) => {
+                Extern::Function(logged(store, env, self.site(module, row), f))
+            }
+            other => other,
         }
     }
 
@@ -154,9 +176,10 @@ impl<S: AsHost> Table<S> {
     pub fn logged_as(
         &self, store: &mut impl AsStoreMut, env: &FunctionEnv<S>, module: &'static str, name: &str, f: Function,
     ) -> Function {
+        let scopes = env.as_ref(store).host().log;
         match self.get(name) {
-            Some(row) => self.logged_if_on(store, env, module, row, f),
-            None => f,
+            Some(row) if scopes.contains(row.scope) => logged(store, env, self.site(module, row), f),
+            _ => f,
         }
     }
 }
@@ -201,7 +224,11 @@ pub fn imported_by(module: &Module, namespaces: &[&str]) -> impl Fn(&str) -> boo
         .filter(|i| namespaces.contains(&i.module()))
         .map(|i| i.name().to_string())
         .collect();
-    move |name| names.iter().any(|n| n == name)
+    // A table asks for each of its rows, most of which the module does not
+    // import: the lengths it imports (bit `len % 64`) turn most away
+    // before any comparison.
+    let lengths = names.iter().fold(0u64, |m, n| m | 1 << (n.len() % 64));
+    move |name| lengths & 1 << (name.len() % 64) != 0 && names.iter().any(|n| n == name)
 }
 
 /// What a host function's body returns, turned into what the guest

@@ -122,7 +122,7 @@ pub trait Caller<S> {
 
 /// A store, each call through the Asyncify driver
 /// ([`asyncify::drive`]; without an Asyncify guest, a plain call).
-pub struct Driven<'a, T, S> {
+struct Driven<'a, T, S> {
     store: &'a mut T,
     env: &'a FunctionEnv<S>,
     blocking: bool,
@@ -144,7 +144,7 @@ impl<T: AsStoreMut, S: AsHost> Caller<S> for Driven<'_, T, S> {
 }
 
 /// A store running on wasmer's `experimental-async` coroutines.
-pub struct OnCoroutine<'a, S> {
+struct OnCoroutine<'a, S> {
     store: &'a StoreAsync,
     env: &'a FunctionEnv<S>,
 }

@@ -114,6 +114,7 @@ impl<T: Send + 'static> AsHost for WithHost<T> {
 /// Runs `f` with the host state and the guest's whole memory, borrowed
 /// once for this call. No memory bound yet (the embedder has not called
 /// the import set's `bind`): `EFAULT`.
+#[inline]
 pub fn with_memory<S, R, F>(ctx: &mut FunctionEnvMut<'_, S>, f: F) -> Result<R>
 where
     S: AsHost,
