@@ -54,6 +54,7 @@ impl fmt::Debug for OpenDir {
         f.debug_struct("OpenDir")
             .field("path", &self.path)
             .field("preopen", &self.preopen)
+            .field("flags", &self.flags)
             .finish_non_exhaustive()
     }
 }
