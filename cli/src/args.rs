@@ -17,6 +17,12 @@ pub struct RunArgs {
     /// host's value. Repeatable.
     #[arg(long = "env", value_name = "NAME=VALUE")]
     envs: Vec<String>,
+    /// Listen on the TCP address HOST:PORT and hand the guest the
+    /// listening socket, for `sock_accept` (wasmtime's `--tcplisten`): a
+    /// preopened descriptor after the mounts (3 without `--dir`), in the
+    /// order given. Repeatable.
+    #[arg(long = "tcplisten", value_name = "HOST:PORT")]
+    tcplisten: Vec<String>,
     /// Call the exported function NAME with the arguments after the file
     /// (numbers) and print its results, one per line, instead of running
     /// the program (AssemblyScript: after its start function).
@@ -94,6 +100,27 @@ fn mount(spec: &str) -> Result<(String, Box<dyn imports::fs::FileSystem>), CliEr
     Ok((guest.to_string(), fs))
 }
 
+/// `--env NAME=VALUE` (or `NAME`, the host's value) added to `cfg`.
+fn env(cfg: ModuleConfig, e: &str) -> Result<ModuleConfig, CliError> {
+    Ok(match e.split_once('=') {
+        Some((n, v)) if !n.is_empty() => cfg.env(n, v),
+        Some(_) => {
+            return Err(CliError::Usage(format!(
+                "--env {e:?}: expected NAME=VALUE with a non-empty NAME"
+            )))
+        }
+        None if e.is_empty() => return Err(CliError::Usage("--env needs NAME=VALUE".into())),
+        None => match std::env::var(e) {
+            Ok(v) => cfg.env(e, v),
+            Err(_) => {
+                return Err(CliError::Usage(format!(
+                    "--env {e}: no such variable in the host environment"
+                )))
+            }
+        },
+    })
+}
+
 /// The guest's world: argv, environment, stdio, logging, clocks and
 /// mounts, as the command line gives them.
 pub fn config(args: &RunArgs) -> Result<ModuleConfig, CliError> {
@@ -108,23 +135,7 @@ pub fn config(args: &RunArgs) -> Result<ModuleConfig, CliError> {
         .args(guest_args.iter().cloned())
         .inherit_stdio();
     for e in &args.envs {
-        cfg = match e.split_once('=') {
-            Some((n, v)) if !n.is_empty() => cfg.env(n, v),
-            Some(_) => {
-                return Err(CliError::Usage(format!(
-                    "--env {e:?}: expected NAME=VALUE with a non-empty NAME"
-                )))
-            }
-            None if e.is_empty() => return Err(CliError::Usage("--env needs NAME=VALUE".into())),
-            None => match std::env::var(e) {
-                Ok(v) => cfg.env(e, v),
-                Err(_) => {
-                    return Err(CliError::Usage(format!(
-                        "--env {e}: no such variable in the host environment"
-                    )))
-                }
-            },
-        };
+        cfg = env(cfg, e)?;
     }
     if let Some(scopes) = &args.hostlogging {
         let scopes =
@@ -145,6 +156,11 @@ pub fn config(args: &RunArgs) -> Result<ModuleConfig, CliError> {
     for d in &args.dirs {
         let (guest, fs) = mount(d)?;
         cfg = cfg.mount_shared(guest, std::sync::Arc::from(fs));
+    }
+    for addr in &args.tcplisten {
+        let listener = std::net::TcpListener::bind(addr)
+            .map_err(|e| CliError::Usage(format!("--tcplisten {addr}: cannot listen there: {e}")))?;
+        cfg = cfg.listener(listener);
     }
     Ok(cfg)
 }
