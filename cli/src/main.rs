@@ -18,18 +18,39 @@ use std::process::ExitCode;
 /// toolchain expects: WASI (preview1 and preview0), Emscripten,
 /// AssemblyScript and Go js/wasm, detected from the module's imports.
 #[derive(Parser, Debug)]
-#[command(name = "wasmer-imports", version, about)]
+#[command(name = "wasmer-imports", version, about, after_help = EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// Real invocations on the programs bundled in `testdata/`, shown by
+/// `--help`.
+const EXAMPLES: &str = "Examples:
+  wasmer-imports run --dir testdata/wasi/c/cat/fixture::/data testdata/wasi/c/cat/cat.wasm /data/hello.txt
+  wasmer-imports run testdata/gojs/go1.27/goroutines/goroutines.wasm
+  wasmer-imports inspect testdata/emscripten/hello-glue-O2/hello-glue-O2.wasm";
+
+const RUN_EXAMPLES: &str = "Examples:
+  Print a file from a host directory mounted read-only at /data:
+    wasmer-imports run --dir testdata/wasi/c/cat/fixture::/data:ro testdata/wasi/c/cat/cat.wasm /data/hello.txt
+  Pass arguments and a variable; same bytes on every run:
+    wasmer-imports run --env GREETING=hi --deterministic testdata/wasi/c/args/args.wasm one two
+  Serve one line on a TCP port (then: echo hi | nc 127.0.0.1 8080):
+    wasmer-imports run --tcplisten 127.0.0.1:8080 testdata/wasi/rust/echo/echo.wasm";
+
+const INSPECT_EXAMPLES: &str = "Examples:
+  wasmer-imports inspect testdata/wasi/c/hello/hello.wasm
+  wasmer-imports inspect --json testdata/assemblyscript/hello/hello.wasm";
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run FILE.wasm; exit with its exit code (134 on a trap).
+    #[command(after_help = RUN_EXAMPLES)]
     Run(args::RunArgs),
     /// Show the toolchain detected for FILE.wasm and which of its imports
     /// are provided; exit 1 if any is not.
+    #[command(after_help = INSPECT_EXAMPLES)]
     Inspect {
         /// Print JSON instead of text.
         #[arg(long)]
