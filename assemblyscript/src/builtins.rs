@@ -1,8 +1,9 @@
 //! The builtins every AssemblyScript module may import: `abort`, `trace`
 //! and `seed` (`~lib/builtins.ts`).
 
+use crate::format::console_log;
 use crate::number::write_js_number;
-use crate::string::Sink;
+use crate::string::{chars, Sink};
 use crate::{trap, with_memory, AsAssemblyScript, Trace, ABORT_EXIT_CODE};
 use wasmer::{FunctionEnvMut, RuntimeError};
 
@@ -29,34 +30,46 @@ pub fn abort<S: AsAssemblyScript>(
 }
 
 /// `trace(message, n, a0, a1, a2, a3, a4)`: debugging output with up to
-/// five numbers. Off by default; with [`crate::Options::trace`] it writes
-/// `trace: <message>` then, if any, a space and the first `n` numbers
-/// separated by commas, each as node's `console.log` prints a number
-/// (shortest round-trip, `1e+21`, `-0`, `NaN`). `n` counts as in the
-/// bindings' `[a0, ..., a4].slice(0, n)`: above 5 is 5, a negative `n`
-/// drops that many from the end.
+/// five numbers, the first `n` as the bindings' `[a0, ..., a4].slice(0,
+/// n)` takes them (above 5 is 5, a negative `n` drops that many from the
+/// end). Off by default; with [`crate::Options::trace`] it writes, as
+/// [`Trace::Console`], what the generated bindings' `console.log(message,
+/// ...args)` prints, or, as [`Trace::Stdout`]/[`Trace::Stderr`], the
+/// loader's `trace: <message>` then a space and the numbers separated by
+/// commas; numbers as node's `console.log` prints them (`1e+21`, `-0`).
 pub fn trace<S: AsAssemblyScript>(
     mut ctx: FunctionEnvMut<'_, S>, message: i32, n: i32, a0: f64, a1: f64, a2: f64, a3: f64, a4: f64,
 ) -> Result<(), RuntimeError> {
-    let fd = match ctx.data().assemblyscript().options.trace {
+    let mode = ctx.data().assemblyscript().options.trace;
+    let fd = match mode {
         Trace::Off => return Ok(()),
-        Trace::Stdout => 1,
+        Trace::Console | Trace::Stdout => 1,
         Trace::Stderr => 2,
     };
     let all = [a0, a1, a2, a3, a4];
-    let count = if n < 0 { (5 + n).max(0) } else { n.min(5) } as usize;
+    let args = &all[..if n < 0 { (5 + n).max(0) } else { n.min(5) } as usize];
+    with_memory(&mut ctx, "trace", |s, mem| {
+        let mut sink = Sink::new(&mut s.host_mut().fds, fd);
+        if mode == Trace::Console {
+            let text: Option<String> = chars(mem, message as u32).map(Iterator::collect);
+            sink.str(&console_log(text.as_deref(), args)).str("\n");
+        } else {
+            sink.str("trace: ")
+                .guest(mem, message as u32)
+                .str(&loader_numbers(args))
+                .str("\n");
+        }
+    })
+}
+
+/// The loader's numbers: a space, then each number, comma-separated.
+fn loader_numbers(args: &[f64]) -> String {
     let mut numbers = String::new();
-    for (i, a) in all[..count].iter().enumerate() {
+    for (i, a) in args.iter().enumerate() {
         numbers.push(if i == 0 { ' ' } else { ',' });
         write_js_number(&mut numbers, *a, true);
     }
-    with_memory(&mut ctx, "trace", |s, mem| {
-        Sink::new(&mut s.host_mut().fds, fd)
-            .str("trace: ")
-            .guest(mem, message as u32)
-            .str(&numbers)
-            .str("\n");
-    })
+    numbers
 }
 
 /// `seed() -> f64`: the seed `Math.random` starts from (it reinterprets

@@ -12,8 +12,10 @@
 //! - [`abort`](builtins::abort) writes `<message> in <file>:<line>:<column>`
 //!   to the guest's stderr and ends it with exit code 255, where the
 //!   bindings throw that text as a JavaScript `Error`;
-//! - [`trace`](builtins::trace) is off by default; [`Trace::Stdout`] or
-//!   [`Trace::Stderr`] print `trace: <message> <a0>,<a1>...`;
+//! - [`trace`](builtins::trace) is off by default; [`Trace::Console`]
+//!   prints what the generated bindings' `console.log(message, ...args)`
+//!   prints, [`Trace::Stdout`] or [`Trace::Stderr`] the loader's
+//!   `trace: <message> <a0>,<a1>...`;
 //! - [`seed`](builtins::seed) comes from the guest's random source (so a
 //!   deterministic [`imports::ModuleConfig`] gives reproducible
 //!   `Math.random`).
@@ -53,6 +55,7 @@
 pub mod builtins;
 pub mod console;
 pub mod crypto;
+pub mod format;
 pub mod invoke;
 pub mod math;
 pub mod number;
@@ -86,9 +89,14 @@ pub enum Trace {
     /// stdout is often its product.
     #[default]
     Off,
-    /// The guest's stdout.
+    /// What asc's generated bindings print: `console.log(message,
+    /// ...args)` on stdout, node's `util.format` of the message and the
+    /// numbers ([`format::console_log`]). The command line's default.
+    Console,
+    /// The loader's form, `trace: <message> <a0>,<a1>...`, on the guest's
+    /// stdout.
     Stdout,
-    /// The guest's stderr.
+    /// The loader's form on the guest's stderr.
     Stderr,
 }
 

@@ -6,6 +6,17 @@ use imports::fs::{OsDir, ReadOnly};
 use imports::ModuleConfig;
 use std::path::PathBuf;
 
+/// Where AssemblyScript's `trace` goes (`--trace`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceMode {
+    /// As asc's generated bindings: `console.log(message, ...args)`.
+    Console,
+    /// As the loader: `trace: message a,b` on stderr.
+    Loader,
+    /// Nowhere.
+    Off,
+}
+
 /// `run`'s arguments, following wasmtime's conventions.
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -28,6 +39,11 @@ pub struct RunArgs {
     /// the program (AssemblyScript: after its start function).
     #[arg(long = "invoke", value_name = "NAME")]
     pub invoke: Option<String>,
+    /// AssemblyScript's `trace`: `console` prints what asc's generated
+    /// bindings print (`console.log(message, ...args)`, on stdout),
+    /// `loader` the loader's `trace: message a,b` on stderr, `off` nothing.
+    #[arg(long = "trace", value_name = "MODE", value_enum, default_value_t = TraceMode::Console)]
+    pub trace: TraceMode,
     /// Log host calls to stderr, by scope: filesystem, clock, random,
     /// proc, poll, sock, memory, exceptions, or all (comma-separated).
     #[arg(long = "hostlogging", value_name = "SCOPE[,SCOPE]")]

@@ -1,7 +1,7 @@
 //! `run --invoke NAME`: an AssemblyScript program's export, called with
 //! numbers from the command line, its results printed one per line.
 
-use crate::args::RunArgs;
+use crate::args::{RunArgs, TraceMode};
 use crate::error::{finish, CliError};
 use crate::guest::check_imports;
 use assemblyscript::invoke::{format_value, invoke as call, Outcome};
@@ -11,11 +11,15 @@ use imports::ModuleConfig;
 use std::process::ExitCode;
 use wasmer::{Module, Store};
 
-/// AssemblyScript's options on the command line: `trace` goes to stderr,
-/// where a person running a program sees it without mixing it into the
-/// program's output (wazero's command line does the same).
-pub fn assemblyscript_options() -> assemblyscript::Options {
-    assemblyscript::Options::new().trace(Trace::Stderr)
+/// AssemblyScript's options on the command line: `trace` as `--trace`
+/// says, by default what asc's generated bindings print (RATIONALE.md,
+/// "AssemblyScript: `trace` on the command line").
+pub fn assemblyscript_options(args: &RunArgs) -> assemblyscript::Options {
+    assemblyscript::Options::new().trace(match args.trace {
+        TraceMode::Console => Trace::Console,
+        TraceMode::Loader => Trace::Stderr,
+        TraceMode::Off => Trace::Off,
+    })
 }
 
 /// Runs the program (its start section, then `_start` if exported and not
@@ -26,7 +30,14 @@ pub fn invoke(store: &mut Store, module: &Module, config: ModuleConfig, args: &R
     let file = args.file();
     check_imports(&file, module, AssemblyScript::provides)?;
     let name = args.invoke.as_deref().unwrap_or_default();
-    let results = match call(store, module, config, assemblyscript_options(), name, args.guest_args()) {
+    let results = match call(
+        store,
+        module,
+        config,
+        assemblyscript_options(args),
+        name,
+        args.guest_args(),
+    ) {
         Ok(Outcome::Returned(results)) => results,
         Ok(Outcome::Exited(code)) => return Ok(finish(imports::Outcome::Exited(code))),
         Err(Error::Trap(trap)) => return Ok(finish(imports::Outcome::Trapped(trap))),

@@ -17,7 +17,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let toolchain = detect(&module);
     let set = set(toolchain);
     match (&args.invoke, set.invoke) {
-        (None, _) => (set.run)(&mut store, &module, config, &file),
+        (None, _) => (set.run)(&mut store, &module, config, &args),
         (Some(_), Some(invoke)) => invoke(&mut store, &module, config, &args),
         (Some(_), None) => Err(CliError::Usage(format!(
             "--invoke is for AssemblyScript modules; {} was built for {toolchain}",

@@ -14,13 +14,12 @@ use emscripten::Emscripten;
 use gojs::GoImports;
 use imports::driver::ImportSet;
 use imports::ModuleConfig;
-use std::path::Path;
 use std::process::ExitCode;
 use wasi_snapshot_preview1::Wasi;
 use wasmer::{ImportType, Module, Store};
 
-/// Runs a guest: the store, the module, its world, the file it came from.
-type Run = fn(&mut Store, &Module, ModuleConfig, &Path) -> Result<ExitCode, CliError>;
+/// Runs a guest: the store, the module, its world, the command line.
+type Run = fn(&mut Store, &Module, ModuleConfig, &RunArgs) -> Result<ExitCode, CliError>;
 
 /// `--invoke`: runs the guest and calls an export with the arguments.
 type Invoke = fn(&mut Store, &Module, ModuleConfig, &RunArgs) -> Result<ExitCode, CliError>;
@@ -50,16 +49,16 @@ const INVOKE_STACK_BUDGET: usize = 224 << 20;
 pub const SETS: &[Set] = &[
     Set {
         toolchains: &[Toolchain::Wasi, Toolchain::WasiPreview0, Toolchain::None],
-        run: |store, module, config, file| run_with::<Wasi>(store, module, config, file, ()),
+        run: |store, module, config, args| run_with::<Wasi>(store, module, config, &args.file(), ()),
         provides: Wasi::provides,
         invoke: None,
     },
     Set {
         toolchains: &[Toolchain::Emscripten],
-        run: |store, module, config, file| {
+        run: |store, module, config, args| {
             let options = emscripten::Options::new().invoke_stack_budget(INVOKE_STACK_BUDGET);
             on_thread(EMSCRIPTEN_STACK, store, |store| {
-                run_with::<Emscripten>(store, module, config, file, options)
+                run_with::<Emscripten>(store, module, config, &args.file(), options)
             })
         },
         provides: Emscripten::provides,
@@ -67,15 +66,15 @@ pub const SETS: &[Set] = &[
     },
     Set {
         toolchains: &[Toolchain::AssemblyScript],
-        run: |store, module, config, file| {
-            run_with::<AssemblyScript>(store, module, config, file, assemblyscript_options())
+        run: |store, module, config, args| {
+            run_with::<AssemblyScript>(store, module, config, &args.file(), assemblyscript_options(args))
         },
         provides: AssemblyScript::provides,
         invoke: Some(crate::invoke::invoke),
     },
     Set {
         toolchains: &[Toolchain::GoJs],
-        run: |store, module, config, file| run_with::<GoImports>(store, module, config, file, ()),
+        run: |store, module, config, args| run_with::<GoImports>(store, module, config, &args.file(), ()),
         provides: GoImports::provides,
         invoke: None,
     },

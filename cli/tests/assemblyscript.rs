@@ -47,6 +47,7 @@ fn options(c: &Case) -> CaseOptions {
         match line.split_once(' ') {
             Some(("trace", "off")) => o.trace = Trace::Off,
             Some(("trace", "stdout")) => o.trace = Trace::Stdout,
+            Some(("trace", "console")) => o.trace = Trace::Console,
             Some(("trace", "stderr")) => o.trace = Trace::Stderr,
             Some(("invoke", name)) => o.invoke = Some(name.trim().to_string()),
             _ => panic!("{}: bad option line {line:?}", c.name),
@@ -169,8 +170,9 @@ fn testdata_through_the_embedding_api() {
     report(failures, all.len(), AT_LEAST);
 }
 
-/// The CLI sends `trace` to stderr: its stdout is the `off` recording's,
-/// and its stderr is compared where the recording's trace mode was
+/// The CLI's `--trace` modes are the recordings' `console` (its default),
+/// `stderr` (`--trace loader`) and `off`; it has no loader form on
+/// stdout. Stderr is compared where the recording's trace mode was
 /// `stderr` or the program does not trace at all.
 #[test]
 fn testdata_through_the_cli() {
@@ -183,10 +185,15 @@ fn testdata_through_the_cli() {
             continue;
         }
         let traces = std::fs::read(&c.wasm).unwrap().windows(5).any(|w| w == b"trace");
-        let extra: Vec<&str> = match &o.invoke {
+        let mut extra: Vec<&str> = match &o.invoke {
             Some(name) => vec!["--invoke", name],
             None => vec![],
         };
+        match o.trace {
+            Trace::Off => extra.extend(["--trace", "off"]),
+            Trace::Stderr => extra.extend(["--trace", "loader"]),
+            _ => {}
+        }
         let (stdout, stderr, exit) = run_cli(c, &extra);
         let compare_stderr = o.trace == Trace::Stderr || !traces;
         check(

@@ -4,7 +4,7 @@
 //   node testdata/assemblyscript/record.mjs [--check] [program[/case]...]
 //
 // For each <program>/<case>.case (arguments, testdata/README.md format) and
-// its optional <case>.options (`trace off|stdout|stderr`, `invoke NAME`),
+// its optional <case>.options (`trace off|console|stdout|stderr`, `invoke NAME`),
 // writes <case>.stdout, <case>.stderr and <case>.exit. `--check` writes
 // nothing and exits 1 if a file would change. console.time durations
 // differ from run to run, so they are compared masked (see README.md).

@@ -2,13 +2,14 @@
 // bindings (`asc --bindings esm`) under node, the way the bindings behave,
 // with the mappings to wasmer-imports' contract listed in README.md:
 //
-//   node run.mjs PROG.js [--trace off|stdout|stderr] [--invoke NAME [ARGS...]]
+//   node run.mjs PROG.js [--trace off|console|stdout|stderr] [--invoke NAME [ARGS...]]
 //
 // * abort: the bindings throw `Error("<msg> in <file>:<line>:<col>")`; an
 //   uncaught one would make node print a stack and exit 1. Here the
 //   message goes to stderr on a line of its own and the exit code is 255.
-// * trace: the bindings call `console.log(message, ...args)`. Here a trace
-//   is dropped (`off`, the default) or written to stdout/stderr as
+// * trace: the bindings call `console.log(message, ...args)`. `console`
+//   leaves that call alone (what a user of the bindings sees); otherwise a
+//   trace is dropped (`off`, the default) or written to stdout/stderr as
 //   `trace: <message> <a0>,<a1>...`, every value formatted exactly as
 //   console.log formats it.
 // * --invoke: imports the bindings (which run `_start`, or the start
@@ -33,7 +34,7 @@ while (argv.length) {
   else if (a === "--invoke") { invoke = argv.shift(); invokeArgs = argv.splice(0); }
   else throw new Error(`unknown option ${a}`);
 }
-if (!["off", "stdout", "stderr"].includes(traceMode)) throw new Error(`bad --trace ${traceMode}`);
+if (!["off", "console", "stdout", "stderr"].includes(traceMode)) throw new Error(`bad --trace ${traceMode}`);
 
 // The memory imports of a wasm binary, with their limits.
 function memoryImports(bytes) {
@@ -93,7 +94,7 @@ WebAssembly.instantiate = function (module, imports) {
 
 const log = console.log;
 console.log = function (...a) {
-  if (!inTrace) return log.apply(console, a);
+  if (!inTrace || traceMode === "console") return log.apply(console, a);
   if (traceMode === "off") return;
   const [message, ...values] = a;
   const show = (v) => (typeof v === "string" ? v : inspect(v));
