@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// order given. Repeatable.
     #[arg(long = "tcplisten", value_name = "HOST:PORT")]
     tcplisten: Vec<String>,
+    /// A threaded WASI module (wasi-threads) may run at most N threads at
+    /// once besides its main one; `thread-spawn` past that fails.
+    #[arg(long = "max-threads", value_name = "N", default_value_t = wasi_snapshot_preview1::threads::DEFAULT_MAX_THREADS)]
+    pub max_threads: usize,
     /// Call the exported function NAME with the arguments after the file
     /// (numbers) and print its results, one per line, instead of running
     /// the program (AssemblyScript: after its start function).

@@ -8,6 +8,9 @@ use wasmer::{ExternType, Module};
 pub enum Toolchain {
     /// Imports only `wasi_snapshot_preview1` (Rust, C/wasi-libc, Zig, Go wasip1, ...).
     Wasi,
+    /// WASI with threads: imports `wasi.thread-spawn` and a shared memory
+    /// (Rust's `wasm32-wasip1-threads`, wasi-libc's threads variant).
+    WasiThreads,
     /// Imports `wasi_unstable` (WASI preview0, older toolchains).
     WasiPreview0,
     /// Emscripten: an `env` module with Emscripten's functions (`invoke_*`,
@@ -25,6 +28,7 @@ impl fmt::Display for Toolchain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Toolchain::Wasi => "WASI preview1",
+            Toolchain::WasiThreads => "WASI preview1 with threads (wasi-threads)",
             Toolchain::WasiPreview0 => "WASI preview0 (wasi_unstable)",
             Toolchain::Emscripten => "Emscripten",
             Toolchain::AssemblyScript => "AssemblyScript",
@@ -74,7 +78,9 @@ pub fn detect(module: &Module) -> Toolchain {
     // `_start`.
     let exports = |name: &str| module.exports().any(|e| e.name() == name);
     let emscripten = emscripten || (exports("main") && exports("__wasm_call_ctors") && !exports("_start"));
-    if go {
+    if wasi_snapshot_preview1::threads::is_threaded(module) {
+        Toolchain::WasiThreads
+    } else if go {
         Toolchain::GoJs
     } else if emscripten {
         Toolchain::Emscripten

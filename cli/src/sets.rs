@@ -6,8 +6,9 @@
 
 use crate::args::RunArgs;
 use crate::detect::Toolchain;
+use crate::error::finish;
 use crate::error::CliError;
-use crate::guest::{on_thread, run_with};
+use crate::guest::{check_imports, on_thread, run_with};
 use crate::invoke::assemblyscript_options;
 use assemblyscript::AssemblyScript;
 use emscripten::Emscripten;
@@ -45,12 +46,32 @@ const EMSCRIPTEN_STACK: usize = 256 << 20;
 /// for everything else.
 const INVOKE_STACK_BUDGET: usize = 224 << 20;
 
+/// A threaded WASI guest ([`wasi_snapshot_preview1::threads`]): its
+/// threads run on threads of their own, `--max-threads` of them at most.
+fn run_threads(store: &mut Store, module: &Module, config: ModuleConfig, args: &RunArgs) -> Result<ExitCode, CliError> {
+    let file = args.file();
+    check_imports(&file, module, wasi_snapshot_preview1::threads::provides)?;
+    let options = wasi_snapshot_preview1::threads::Threads::new().max_threads(args.max_threads);
+    match wasi_snapshot_preview1::threads::run(store.engine(), module, config, options) {
+        Ok(code) => Ok(finish(imports::Outcome::Exited(code))),
+        Err(wasi_snapshot_preview1::Error::Trap(trap)) => Ok(finish(imports::Outcome::Trapped(trap))),
+        Err(wasi_snapshot_preview1::Error::Config(e)) => Err(CliError::Usage(e.to_string())),
+        Err(e) => Err(CliError::Setup(format!("{}: {e}", file.display()))),
+    }
+}
+
 /// Every import set, by toolchain.
 pub const SETS: &[Set] = &[
     Set {
         toolchains: &[Toolchain::Wasi, Toolchain::WasiPreview0, Toolchain::None],
         run: |store, module, config, args| run_with::<Wasi>(store, module, config, &args.file(), ()),
         provides: Wasi::provides,
+        invoke: None,
+    },
+    Set {
+        toolchains: &[Toolchain::WasiThreads],
+        run: run_threads,
+        provides: wasi_snapshot_preview1::threads::provides,
         invoke: None,
     },
     Set {

@@ -68,6 +68,7 @@ pub mod mount;
 pub mod posix;
 pub mod random;
 pub mod stdio;
+pub mod threads;
 
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;

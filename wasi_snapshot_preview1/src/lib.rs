@@ -45,6 +45,7 @@ pub mod random;
 pub mod rights;
 pub mod sched;
 pub mod sock;
+pub mod threads;
 pub mod types;
 
 use imports::asyncify::coroutine;
@@ -85,6 +86,10 @@ pub enum Error {
     /// The module's Asyncify exports are unusable.
     #[error(transparent)]
     Asyncify(#[from] imports::asyncify::AsyncifyError),
+    /// A threaded module ([`threads`]) could not be run: it imports no
+    /// shared memory, or a memory or an OS thread could not be made.
+    #[error("the module's threads could not run: {0}")]
+    Threads(String),
     /// The async API was asked to run a module that is not
     /// Asyncify-transformed.
     #[error("the module is not Asyncify-transformed (wasm-opt --asyncify), so it cannot be suspended this way: run it with run_coroutine (wasmer's experimental-async coroutines) or the synchronous API")]
