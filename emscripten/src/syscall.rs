@@ -199,7 +199,7 @@ pub fn renameat(mut ctx: Ctx<'_>, old_dirfd: i32, old: u32, new_dirfd: i32, new:
     sys0(&mut ctx, |env, mem| {
         let from = path_at(&env.state.ns, mem, old_dirfd, old)?;
         let to = path_at(&env.state.ns, mem, new_dirfd, new)?;
-        ops::rename(&env.host, from, to)
+        ops::rename(&mut env.host, from, to)
     })
 }
 

@@ -160,6 +160,25 @@ impl Descriptors {
         }
     }
 
+    /// After `from` was renamed to `to` in `fs`, the open directories at
+    /// or beneath `from` are at or beneath `to`: a directory descriptor
+    /// follows its directory, as an OS handle does (Go's
+    /// `TestRootRenameAfterOpen`; RATIONALE.md).
+    pub fn follow_rename(&mut self, fs: &Arc<dyn FileSystem>, from: &str, to: &str) {
+        for slot in self.slots.iter_mut().flatten() {
+            let Descriptor::Dir(d) = slot else { continue };
+            if !Arc::ptr_eq(&d.fs, fs) {
+                continue;
+            }
+            let rest = match d.path.strip_prefix(from) {
+                Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_string(),
+                _ => continue,
+            };
+            d.path = format!("{to}{rest}");
+            d.listing = None;
+        }
+    }
+
     /// Closes `fd`, returning what it referred to. Not open: `EBADF`.
     pub fn remove(&mut self, fd: u32) -> Result<Descriptor> {
         let d = self

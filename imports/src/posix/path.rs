@@ -80,7 +80,7 @@ fn pair(host: &Host, from: (Base<'_>, &str, bool), to: (Base<'_>, &str)) -> Resu
 /// `EINVAL` (a final `.`, a directory into itself), `EBUSY` (a mount's
 /// root), `ENOTDIR` (a trailing `/` on a non-directory source),
 /// `ENOENT`, `EISDIR`, `ENOTEMPTY`, `EPERM`, `EROFS`.
-pub fn rename(host: &Host, from: (Base<'_>, &str), to: (Base<'_>, &str)) -> Result<()> {
+pub fn rename(host: &mut Host, from: (Base<'_>, &str), to: (Base<'_>, &str)) -> Result<()> {
     let (a, b) = pair(host, (from.0, from.1, false), to)?;
     if a.r.ends_in_dot || b.ends_in_dot {
         return Err(Errno::Inval);
@@ -92,7 +92,9 @@ pub fn rename(host: &Host, from: (Base<'_>, &str), to: (Base<'_>, &str)) -> Resu
     if (a.r.must_be_dir || b.must_be_dir) && src.filetype != FileType::Directory {
         return Err(Errno::Notdir);
     }
-    a.fs.rename(&a.r.path, &b.path)
+    a.fs.rename(&a.r.path, &b.path)?;
+    host.fds.follow_rename(&a.fs, &a.r.path, &b.path);
+    Ok(())
 }
 
 /// Checks `r` can name a new file (`link`, `symlink`): `.`, `..` and a

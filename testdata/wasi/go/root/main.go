@@ -52,6 +52,28 @@ func main() {
 		_, err := root.Open("../outside.txt")
 		return err
 	})
+	// A root follows its directory when the directory is renamed, as an OS
+	// handle does (Go's own TestRootRenameAfterOpen).
+	try("rename after open", func() error {
+		dir := os.Args[1] + "/before"
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dir+"/f", []byte("followed\n"), 0o644); err != nil {
+			return err
+		}
+		moved, err := os.OpenRoot(dir)
+		if err != nil {
+			return err
+		}
+		defer moved.Close()
+		if err := os.Rename(dir, os.Args[1]+"/after"); err != nil {
+			return err
+		}
+		b, err := moved.ReadFile("f")
+		fmt.Printf("%q\n", b)
+		return err
+	})
 }
 
 func try(what string, f func() error) {
