@@ -34,6 +34,15 @@ pub struct RunArgs {
     /// order given. Repeatable.
     #[arg(long = "tcplisten", value_name = "HOST:PORT")]
     tcplisten: Vec<String>,
+    /// Cap the guest's linear memory at SIZE (bytes, or with KiB, MiB,
+    /// GiB): `memory.grow` past it fails, as when a module's own maximum
+    /// is reached.
+    #[arg(long = "max-memory", value_name = "SIZE", value_parser = imports::limits::parse_size)]
+    pub max_memory: Option<u64>,
+    /// Stop the guest after SECONDS of wall-clock time (a decimal number),
+    /// with a line on stderr and exit status 124, as timeout(1) does.
+    #[arg(long = "timeout", value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<std::time::Duration>,
     /// A threaded WASI module (wasi-threads) may run at most N threads at
     /// once besides its main one; `thread-spawn` past that fails.
     #[arg(long = "max-threads", value_name = "N", default_value_t = wasi_snapshot_preview1::threads::DEFAULT_MAX_THREADS)]
@@ -93,6 +102,16 @@ impl RunArgs {
             _ => rest,
         }
     }
+}
+
+/// `--timeout`'s SECONDS: a positive decimal number.
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{text:?}: expected a positive number of seconds, such as 1 or 0.5"))
 }
 
 /// Parses `HOST[::GUEST][:ro]` and opens HOST.

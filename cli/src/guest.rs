@@ -10,8 +10,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use wasmer::{ExternType, Module, Store};
 
-/// Reads and compiles `path` (through `cache`).
-pub fn load(path: &Path, cache: &Cache) -> Result<(Store, Module), CliError> {
+/// Reads and compiles `path` (through `cache`), on an engine whose
+/// memories are capped at `max_memory` bytes when given
+/// ([`imports::limits::MemoryLimit`]).
+pub fn load(path: &Path, cache: &Cache, max_memory: Option<u64>) -> Result<(Store, Module), CliError> {
     let bytes = std::fs::read(path).map_err(|source| CliError::Read {
         path: path.to_owned(),
         source,
@@ -24,7 +26,11 @@ pub fn load(path: &Path, cache: &Cache) -> Result<(Store, Module), CliError> {
             reason: "it does not start with the \\0asm magic number".into(),
         });
     }
-    let store = Store::default();
+    let mut engine = wasmer::Engine::default();
+    if let Some(max) = max_memory {
+        wasmer::sys::NativeEngineExt::set_tunables(&mut engine, imports::limits::MemoryLimit::new(max));
+    }
+    let store = Store::new(engine);
     let module = cache.load(&store, &bytes).map_err(|e| CliError::NotWasm {
         path: path.to_owned(),
         reason: e.to_string(),

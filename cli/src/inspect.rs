@@ -44,7 +44,7 @@ const STARTS: &[&str] = &["_start", "main", "__main_argc_argv", "run", "resume"]
 /// exports that matter (entry points, memory, table) and all exports; as
 /// text or `--json`. Exits 1 if any import is unprovided.
 pub fn inspect(file: &Path, json: bool) -> Result<ExitCode, CliError> {
-    let (_, module) = load(file, &Cache::new(None, true))?;
+    let (_, module) = load(file, &Cache::new(None, true), None)?;
     let report = report(file, &module);
     if json {
         println!(

@@ -7,13 +7,21 @@ use crate::error::CliError;
 use crate::guest::load;
 use crate::sets::set;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// `wasmer-imports run`: the module's toolchain picks the import set,
 /// which runs it.
 pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let file = args.file();
-    let (mut store, module) = load(&file, &Cache::new(args.cache_dir.clone(), args.no_cache))?;
+    let (mut store, module) = load(
+        &file,
+        &Cache::new(args.cache_dir.clone(), args.no_cache),
+        args.max_memory,
+    )?;
     let config = config(&args)?;
+    if let Some(limit) = args.timeout {
+        watchdog(limit);
+    }
     let toolchain = detect(&module);
     let set = set(toolchain);
     match (&args.invoke, set.invoke) {
@@ -24,4 +32,23 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
             file.display()
         ))),
     }
+}
+
+/// Status of a run stopped by `--timeout`, as `timeout(1)` exits.
+pub const TIMED_OUT: i32 = 124;
+
+/// Ends the process after `limit` (`--timeout`), with one line on stderr
+/// and status [`TIMED_OUT`]. Ending the process stops the guest wherever
+/// it is: in its own code, in a host call that blocks (a sleep, a read
+/// of a pipe) and in every thread it spawned (RATIONALE.md, "`--timeout`
+/// ends the process").
+fn watchdog(limit: Duration) {
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        eprintln!(
+            "wasmer-imports: the guest ran longer than --timeout {} s and was stopped",
+            limit.as_secs_f64()
+        );
+        std::process::exit(TIMED_OUT);
+    });
 }

@@ -62,6 +62,7 @@ pub mod errno;
 pub mod exit;
 pub mod fs;
 pub mod host;
+pub mod limits;
 pub mod log;
 pub mod memory;
 pub mod mount;
