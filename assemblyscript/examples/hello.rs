@@ -2,7 +2,7 @@
 //! `--exportStart _start`) and then calls one of the `invoke` program's
 //! exports, as an embedder would.
 //!
-//! `cargo run -p assemblyscript --example hello`
+//! `cargo run -p wasmer-imports-assemblyscript --example hello`
 
 use assemblyscript::invoke::{invoke, Outcome};
 use assemblyscript::{Options, Trace};

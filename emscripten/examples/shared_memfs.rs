@@ -2,7 +2,7 @@
 //! system: a WASI guest writes `input.txt`, then an Emscripten-built C
 //! program (testdata `files-O0`) reads it, through the same `MemFs`.
 //!
-//! `cargo run -p emscripten --example shared_memfs`
+//! `cargo run -p wasmer-imports-emscripten --example shared_memfs`
 
 use imports::fs::MemFs;
 use imports::stdio::OutputBuffer;

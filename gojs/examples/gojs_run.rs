@@ -1,5 +1,5 @@
 //! Runs a Go js/wasm program through the embedding API:
-//! `cargo run -p gojs --example gojs_run -- [--dir HOST::GUEST | --env NAME=VALUE]... FILE.wasm [ARGS]...`
+//! `cargo run -p wasmer-imports-gojs --example gojs_run -- [--dir HOST::GUEST | --env NAME=VALUE]... FILE.wasm [ARGS]...`
 //! (stdio inherited; only the given environment).
 
 use imports::fs::OsDir;

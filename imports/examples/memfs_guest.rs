@@ -2,7 +2,7 @@
 //! `ls` program (testdata) creates a symlink in a `MemFs` directory and
 //! lists it; the host then sees the link the guest made.
 //!
-//! `cargo run -p imports --example memfs_guest`
+//! `cargo run -p wasmer-imports-core --example memfs_guest`
 
 use imports::fs::{FileSystem, MemFs};
 use imports::stdio::OutputBuffer;

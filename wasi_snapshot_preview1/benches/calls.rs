@@ -10,7 +10,7 @@
 //! - `fd_readdir` of a 1,000-entry directory, whole, on both (native:
 //!   `std::fs::read_dir` of the OS directory).
 //!
-//! `cargo bench -p wasi_snapshot_preview1 --bench calls`.
+//! `cargo bench -p wasmer-imports-wasi --bench calls`.
 
 mod support;
 

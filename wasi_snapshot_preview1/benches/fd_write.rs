@@ -10,7 +10,7 @@
 //!   native copy of the same buffers into the same kind of ring, and a
 //!   native `writev(2)` of the same buffers to `/dev/null`.
 //!
-//! `cargo bench -p wasi_snapshot_preview1 --bench fd_write`; BENCHMARKS.md
+//! `cargo bench -p wasmer-imports-wasi --bench fd_write`; BENCHMARKS.md
 //! has the figures and `scripts/bench_table.py` turns criterion's output
 //! into its table.
 

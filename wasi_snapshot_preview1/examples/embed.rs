@@ -1,5 +1,5 @@
 //! The README's embedding example, runnable:
-//! `cargo run -p wasi_snapshot_preview1 --example embed`.
+//! `cargo run -p wasmer-imports-wasi --example embed`.
 //!
 //! Runs the bundled `cat` program (C, wasi-libc) over a file in an
 //! in-memory file system and prints what it wrote.
