@@ -5,18 +5,25 @@
 //! `~/.cache`, then `wasmer-imports/`), one file per module, named by the
 //! BLAKE3 hash of the module's bytes together with this program's version,
 //! the engine's configuration and the architecture, so no entry is ever
-//! read by an engine that did not write it. Each file carries a BLAKE3
-//! checksum of its payload: a truncated, corrupt or foreign file fails the
-//! check and the module is recompiled (and the entry rewritten); it is
-//! never handed to wasmer. Writes go to a temporary file renamed into
-//! place, so a crash cannot leave a half-written entry behind.
+//! read by an engine that did not write it. An entry is two files: the
+//! serialized module (`<name>.module`, exactly what `Module::serialize`
+//! gave, so wasmer maps it from the file instead of copying it) and its
+//! BLAKE3 checksum with a magic (`<name>.sum`): a truncated, corrupt or
+//! foreign entry fails the check and the module is recompiled (and the
+//! entry rewritten); it is never handed to wasmer. Writes go to temporary
+//! files renamed into place, module first, so a crash cannot leave a
+//! half-written entry that passes the check.
+//!
+//! Nothing here holds a whole module or entry in memory: the module's
+//! hash and the entry's checksum are computed by streaming the files
+//! (a 69 MB module and its 270 MB entry would otherwise be read into
+//! memory, and the entry copied once more, before wasmer maps it).
 
 use std::path::{Path, PathBuf};
 use wasmer::{CompileError, Module, Store};
 
-/// File header: magic, then the 32-byte checksum of the payload.
+/// The checksum file: magic, then the 32-byte BLAKE3 of the module file.
 const MAGIC: &[u8; 8] = b"WIMCACHE";
-const HEADER: usize = MAGIC.len() + 32;
 
 /// Where compiled modules are kept; `None` disables caching.
 #[derive(Debug, Clone)]
@@ -41,46 +48,78 @@ impl Cache {
         Cache { dir }
     }
 
-    fn entry(&self, store: &Store, bytes: &[u8]) -> Option<PathBuf> {
+    fn entry(&self, store: &Store, module: &Source<'_>) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
         let mut h = blake3::Hasher::new();
-        h.update(bytes);
+        match module {
+            Source::Bytes(bytes) => {
+                h.update(bytes);
+            }
+            Source::File(path) => {
+                h.update_reader(std::fs::File::open(path).ok()?).ok()?;
+            }
+        }
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         h.update(store.engine().deterministic_id().as_bytes());
         h.update(std::env::consts::ARCH.as_bytes());
         Some(dir.join(format!("{}.module", h.finalize().to_hex())))
     }
 
-    /// The compiled module for `bytes`: from the cache when a valid entry
-    /// exists, else compiled now and stored. Cache failures never fail the
-    /// load; only a compile error does.
-    pub fn load(&self, store: &Store, bytes: &[u8]) -> Result<Module, CompileError> {
-        let entry = self.entry(store, bytes);
-        if let Some(module) = entry.as_deref().and_then(|p| read(store, p)) {
-            return Ok(module);
+    /// The compiled module for `module`: from the cache when a valid entry
+    /// exists, else compiled now (a file is read only then) and stored.
+    /// Cache failures never fail the load; only a compile error (or a
+    /// module file that cannot be read) does.
+    pub fn load(&self, store: &Store, module: Source<'_>) -> Result<Module, CompileError> {
+        let entry = self.entry(store, &module);
+        if let Some(cached) = entry.as_deref().and_then(|p| read(store, p)) {
+            return Ok(cached);
         }
-        let module = Module::new(store, bytes)?;
+        let compiled = match module {
+            Source::Bytes(bytes) => Module::new(store, bytes)?,
+            Source::File(path) => {
+                let bytes = std::fs::read(path).map_err(|e| CompileError::Validate(e.to_string()))?;
+                Module::new(store, bytes)?
+            }
+        };
         if let Some(path) = entry {
-            write(&module, &path);
+            write(&compiled, &path);
         }
-        Ok(module)
+        Ok(compiled)
     }
 }
 
+/// A module to load: its bytes, or a binary module's file (hashed as it
+/// streams, read whole only to compile).
+pub enum Source<'a> {
+    /// The module's bytes (a text module, already read).
+    Bytes(&'a [u8]),
+    /// A binary module's file.
+    File(&'a Path),
+}
+
+/// The checksum file beside `entry`.
+fn sum_path(entry: &Path) -> PathBuf {
+    entry.with_extension("sum")
+}
+
+/// The entry at `path`, if its checksum file vouches for it.
 fn read(store: &Store, path: &Path) -> Option<Module> {
-    let data = std::fs::read(path).ok()?;
-    if data.len() < HEADER || &data[..MAGIC.len()] != MAGIC {
+    let sum = std::fs::read(sum_path(path)).ok()?;
+    if sum.len() != MAGIC.len() + 32 || &sum[..MAGIC.len()] != MAGIC {
         return None;
     }
-    let payload = &data[HEADER..];
-    if blake3::hash(payload).as_bytes() != &data[MAGIC.len()..HEADER] {
+    let mut h = blake3::Hasher::new();
+    h.update_reader(std::fs::File::open(path).ok()?).ok()?;
+    if h.finalize().as_bytes() != &sum[MAGIC.len()..] {
         return None;
     }
-    // SAFETY: the payload is byte for byte what `write` stored from
+    // SAFETY: the file is byte for byte what `write` stored from
     // `Module::serialize` (the checksum proves it), under a name that
     // includes this engine's configuration and this program's version, so
-    // it is an artifact this very engine produced.
-    unsafe { Module::deserialize(store, payload.to_vec()) }.ok()
+    // it is an artifact this very engine produced. Entries are replaced
+    // by rename, never rewritten in place, so the mapped file does not
+    // change under wasmer.
+    unsafe { Module::deserialize_from_file(store, path) }.ok()
 }
 
 fn write(module: &Module, path: &Path) {
@@ -89,12 +128,19 @@ fn write(module: &Module, path: &Path) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let mut data = Vec::with_capacity(HEADER + payload.len());
-    data.extend_from_slice(MAGIC);
-    data.extend_from_slice(blake3::hash(&payload).as_bytes());
-    data.extend_from_slice(&payload);
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, &data).is_ok() && std::fs::rename(&tmp, path).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut sum = MAGIC.to_vec();
+    sum.extend_from_slice(blake3::hash(&payload).as_bytes());
+    if put(path, &payload) {
+        put(&sum_path(path), &sum);
     }
+}
+
+/// Writes `data` to a temporary file renamed to `path`; whether it landed.
+fn put(path: &Path, data: &[u8]) -> bool {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, data).is_ok() && std::fs::rename(&tmp, path).is_ok() {
+        return true;
+    }
+    let _ = std::fs::remove_file(&tmp);
+    false
 }

@@ -1,7 +1,7 @@
 //! Loading a module and running it with an import set: the same steps
 //! for every set, over [`imports::driver`].
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Source};
 use crate::error::{finish, CliError};
 use imports::driver::{self, ImportSet};
 use imports::ModuleConfig;
@@ -14,12 +14,21 @@ use wasmer::{ExternType, Module, Store};
 /// memories are capped at `max_memory` bytes when given
 /// ([`imports::limits::MemoryLimit`]).
 pub fn load(path: &Path, cache: &Cache, max_memory: Option<u64>) -> Result<(Store, Module), CliError> {
-    let bytes = std::fs::read(path).map_err(|source| CliError::Read {
+    let read_error = |source| CliError::Read {
         path: path.to_owned(),
         source,
-    })?;
-    let is_binary = bytes.starts_with(b"\0asm");
-    let looks_like_text = std::str::from_utf8(&bytes).is_ok_and(|s| s.trim_start().starts_with('('));
+    };
+    // A binary module is only streamed (hashed) unless it must be
+    // compiled: a large module is not held in memory beside its compiled
+    // form. A text module is read whole.
+    let is_binary = magic(path).map_err(read_error)? == *b"\0asm";
+    let text = match is_binary {
+        true => None,
+        false => Some(std::fs::read(path).map_err(read_error)?),
+    };
+    let looks_like_text = text
+        .as_deref()
+        .is_some_and(|t| std::str::from_utf8(t).is_ok_and(|s| s.trim_start().starts_with('(')));
     if !is_binary && !looks_like_text {
         return Err(CliError::NotWasm {
             path: path.to_owned(),
@@ -31,11 +40,25 @@ pub fn load(path: &Path, cache: &Cache, max_memory: Option<u64>) -> Result<(Stor
         wasmer::sys::NativeEngineExt::set_tunables(&mut engine, imports::limits::MemoryLimit::new(max));
     }
     let store = Store::new(engine);
-    let module = cache.load(&store, &bytes).map_err(|e| CliError::NotWasm {
+    let source = match &text {
+        Some(t) => Source::Bytes(t),
+        None => Source::File(path),
+    };
+    let module = cache.load(&store, source).map_err(|e| CliError::NotWasm {
         path: path.to_owned(),
         reason: e.to_string(),
     })?;
     Ok((store, module))
+}
+
+/// The first four bytes of `path` (fewer, zero-padded, for a shorter file).
+fn magic(path: &Path) -> std::io::Result<[u8; 4]> {
+    use std::io::Read;
+    let mut read = Vec::with_capacity(4);
+    std::fs::File::open(path)?.take(4).read_to_end(&mut read)?;
+    let mut head = [0u8; 4];
+    head[..read.len()].copy_from_slice(&read);
+    Ok(head)
 }
 
 /// `module`'s imports as `module.name (kind)` lines, for those `provides`

@@ -1,5 +1,6 @@
 //! The compiled-module cache: used on the second run, recompiled (never
-//! trusted) when an entry is truncated or corrupt, off with --no-cache.
+//! trusted) when an entry (the serialized module and its checksum file)
+//! is truncated or corrupt, off with --no-cache.
 
 mod common;
 
@@ -15,9 +16,13 @@ fn run(args: &[&str]) -> (Option<i32>, String) {
     (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
 }
 
+/// The cached modules (`.module` files; each has a `.sum` beside it).
 fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
     match std::fs::read_dir(dir) {
-        Ok(d) => d.map(|e| e.unwrap().path()).collect(),
+        Ok(d) => d
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "module"))
+            .collect(),
         Err(_) => vec![],
     }
 }
@@ -39,7 +44,9 @@ fn cache_is_used_and_never_trusted_blindly() {
     assert_eq!(files.len(), 1, "one entry per module");
     let entry = &files[0];
     let good = std::fs::read(entry).unwrap();
-    assert!(good.starts_with(b"WIMCACHE"));
+    let sum = entry.with_extension("sum");
+    let good_sum = std::fs::read(&sum).unwrap();
+    assert!(good_sum.starts_with(b"WIMCACHE"));
     assert_eq!(run(&["run", "--cache-dir", d, hello]), want);
 
     // Truncated, flipped, emptied, or replaced by junk: recompiled and rewritten.
@@ -58,6 +65,15 @@ fn cache_is_used_and_never_trusted_blindly() {
         std::fs::write(entry, &bad).unwrap();
         assert_eq!(run(&["run", "--cache-dir", d, hello]), want);
         assert_eq!(std::fs::read(entry).unwrap(), good, "the entry was not rewritten");
+    }
+    // So is an entry whose checksum file is damaged or gone.
+    for bad_sum in [Some(b"WIMCACHE".to_vec()), Some(good_sum[..20].to_vec()), None] {
+        match bad_sum {
+            Some(b) => std::fs::write(&sum, b).unwrap(),
+            None => std::fs::remove_file(&sum).unwrap(),
+        }
+        assert_eq!(run(&["run", "--cache-dir", d, hello]), want);
+        assert_eq!(std::fs::read(&sum).unwrap(), good_sum, "the checksum was not rewritten");
     }
 
     // A different module gets its own entry.
