@@ -14,7 +14,7 @@
 //! `hello-glue-O2`), `assetup N` (AssemblyScript's hello:
 //! `instantiate_for`, `import_memory`, `Instance::new`, `bind`) and
 //! `gosetup N` (Go js, go1.27 hello: `instantiate`, `Instance::new`,
-//! `bind`); the set-ups are those of `cli/benches/import_sets.rs`.
+//! `bind`), `goworld N` (Go's own part of it: the JS world, `World::new`); the set-ups are those of `cli/benches/import_sets.rs`.
 
 use imports::{stdio::OutputBuffer, ModuleConfig};
 use std::path::PathBuf;
@@ -108,6 +108,11 @@ fn main() {
         "emsetup" => set_ups(&engine, "emscripten/hello-glue-O2/hello-glue-O2.wasm", n, emscripten),
         "assetup" => set_ups(&engine, "assemblyscript/hello/hello.wasm", n, assemblyscript),
         "gosetup" => set_ups(&engine, "gojs/go1.27/hello/hello.wasm", n, gojs),
-        _ => eprintln!("usage: instructions write|read|setup|emsetup|assetup|gosetup N"),
+        "goworld" => {
+            for _ in 0..n {
+                std::hint::black_box(gojs::world::World::new().expect("world"));
+            }
+        }
+        _ => eprintln!("usage: instructions write|read|setup|emsetup|assetup|gosetup|goworld N"),
     }
 }

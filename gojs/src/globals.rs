@@ -13,11 +13,26 @@ use crate::fs;
 use crate::natives::{Native, Op};
 use crate::value::{HeapFull, Value};
 use crate::world::World;
+use std::sync::OnceLock;
+
+/// The world every guest starts from, built once per process: a new
+/// guest's world is a copy-on-write clone of it ([`crate::value::Heap`]),
+/// which costs a pass over its slots instead of building ~150 objects.
+static TEMPLATE: OnceLock<World> = OnceLock::new();
 
 impl World {
     /// The world wasm_exec_node.js sets up before `run`. Errors: the heap
     /// limits ([`HeapFull`]), which a new world does not reach.
     pub fn new() -> Result<World, HeapFull> {
+        if let Some(template) = TEMPLATE.get() {
+            return Ok(template.clone());
+        }
+        let w = World::build()?;
+        Ok(TEMPLATE.get_or_init(|| w).clone())
+    }
+
+    /// Builds the world [`World::new`] clones.
+    fn build() -> Result<World, HeapFull> {
         let mut w = World::bare()?;
         w.define_natives()?;
         let date = w.native(Native::Date);

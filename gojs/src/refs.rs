@@ -79,7 +79,7 @@ enum Count {
 pub const MAX_REFS: usize = 1 << 22;
 
 /// The reference table: `_values`, `_goRefCounts`, `_ids`, `_idPool`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Refs {
     values: Vec<Value>,
     counts: Vec<Count>,

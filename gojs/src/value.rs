@@ -57,7 +57,7 @@ pub enum Func {
 }
 
 /// What kind of object.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Kind {
     /// A plain object.
     Plain,
@@ -74,13 +74,12 @@ pub enum Kind {
 }
 
 /// An object: its kind and its own properties.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Obj {
     /// Kind and kind-specific storage.
     pub kind: Kind,
     /// Own properties.
     pub props: BTreeMap<Arc<str>, Value>,
-    marked: bool,
 }
 
 /// Most objects alive at once; past it the guest is stopped (node would
@@ -96,10 +95,13 @@ const GC_EVERY_BYTES: usize = 1 << 25;
 /// Objects allocated between two collections.
 const GC_EVERY_OBJECTS: usize = 1 << 16;
 
-/// The object heap.
-#[derive(Debug, Default)]
+/// The object heap. Objects are shared copy-on-write (`Arc`), so a heap
+/// clones in one pass over its slots and a clone copies an object only
+/// when it first changes it: every guest's world starts as a clone of
+/// one template (`World::new`).
+#[derive(Clone, Debug, Default)]
 pub struct Heap {
-    objs: Vec<Option<Obj>>,
+    objs: Vec<Option<Arc<Obj>>>,
     free: Vec<ObjId>,
     objects_since_gc: usize,
     bytes_since_gc: usize,
@@ -117,11 +119,10 @@ impl Heap {
             self.note_bytes(b.len())?;
         }
         self.objects_since_gc += 1;
-        let obj = Obj {
+        let obj = Arc::new(Obj {
             kind,
             props: BTreeMap::new(),
-            marked: false,
-        };
+        });
         if let Some(id) = self.free.pop() {
             self.objs[id as usize] = Some(obj);
             return Ok(id);
@@ -144,12 +145,15 @@ impl Heap {
 
     /// The object `id`, if alive.
     pub fn get(&self, id: ObjId) -> Option<&Obj> {
-        self.objs.get(id as usize).and_then(Option::as_ref)
+        self.objs.get(id as usize).and_then(Option::as_deref)
     }
 
     /// The object `id`, mutably, if alive.
     pub fn get_mut(&mut self, id: ObjId) -> Option<&mut Obj> {
-        self.objs.get_mut(id as usize).and_then(Option::as_mut)
+        self.objs
+            .get_mut(id as usize)
+            .and_then(Option::as_mut)
+            .map(Arc::make_mut)
     }
 
     /// Whether enough was allocated since the last collection to collect.
@@ -170,14 +174,16 @@ impl Heap {
         for v in roots {
             visit(v, &mut stack, &mut bytes);
         }
+        // Marks live apart from the objects, so a collection copies none
+        // of the objects a world still shares with its template.
+        let mut marked = vec![false; self.objs.len()];
         while let Some(id) = stack.pop() {
-            let Some(obj) = self.objs.get_mut(id as usize).and_then(Option::as_mut) else {
+            let Some(obj) = self.objs.get(id as usize).and_then(Option::as_ref) else {
                 continue;
             };
-            if obj.marked {
+            if std::mem::replace(&mut marked[id as usize], true) {
                 continue;
             }
-            obj.marked = true;
             for (k, v) in &obj.props {
                 bytes = bytes.saturating_add(k.len());
                 visit(v, &mut stack, &mut bytes);
@@ -189,13 +195,9 @@ impl Heap {
             }
         }
         for (i, slot) in self.objs.iter_mut().enumerate() {
-            match slot {
-                Some(o) if o.marked => o.marked = false,
-                Some(_) => {
-                    *slot = None;
-                    self.free.push(i as ObjId);
-                }
-                None => {}
+            if slot.is_some() && !marked[i] {
+                *slot = None;
+                self.free.push(i as ObjId);
             }
         }
         self.objects_since_gc = 0;

@@ -23,7 +23,7 @@ pub type JsResult = Result<Value, Value>;
 pub const UID: f64 = 0.0;
 
 /// The JS side of one guest.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct World {
     /// The object heap.
     pub heap: Heap,
