@@ -144,7 +144,8 @@ fn open_request(dirflags: u32, oflags: u32, base: Rights, fdflags: u32) -> Resul
 /// fdflags) -> fd`: opens (or creates) a file or directory beneath
 /// directory `fd`, at the lowest free descriptor ([`posix::open::open`]).
 ///
-/// The rights asked for pick the access ([`open_request`]) and refuse
+/// The rights asked for pick the access (write with `FD_WRITE` or
+/// `TRUNC`; read with `FD_READ` or without `FD_WRITE`) and refuse
 /// nothing; `rights_inheriting` is not read ([`crate::rights`]).
 /// Errors: `ENOENT`, `EEXIST` (`CREAT|EXCL`), `ENOTDIR` (`DIRECTORY` on a
 /// non-directory, or a symlink not followed), `EISDIR` (write access or

@@ -27,9 +27,9 @@ impl FdFlags {
 }
 
 /// The access an open granted (`O_RDONLY`, `O_WRONLY`, `O_RDWR`): what
-/// `read(2)` and `write(2)` may do with the open file. It is POSIX's, kept
-/// apart from WASI's [`Rights`], which only the WASI import set reads
-/// (RATIONALE.md, "One POSIX core").
+/// `read(2)` and `write(2)` may do with the open file. It is POSIX's, and
+/// what decides; WASI's rights are only reported, by the WASI import set
+/// (RATIONALE.md, "Rights report, access decides").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Access {
     /// Open for reading.
