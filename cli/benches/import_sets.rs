@@ -172,40 +172,9 @@ fn assemblyscript_trace(c: &mut Criterion) {
     g.finish();
 }
 
-/// One import set's setup on a fresh store: host, imports, instance, bind.
-type Setup = fn(&mut Store, &Module) -> Instance;
-
-fn setup_wasi(store: &mut Store, module: &Module) -> Instance {
-    let wasi = wasi_snapshot_preview1::instantiate_for(store, ModuleConfig::new().build().expect("host"), module);
-    let instance = Instance::new(store, module, wasi.imports()).expect("instance");
-    wasi.bind(store, &instance).expect("bind");
-    instance
-}
-
-fn setup_emscripten(store: &mut Store, module: &Module) -> Instance {
-    let host = ModuleConfig::new().build().expect("host");
-    let em = emscripten::instantiate(store, host, module).expect("emscripten");
-    let instance = Instance::new(store, module, em.imports()).expect("instance");
-    em.bind(store, &instance).expect("bind");
-    instance
-}
-
-fn setup_assemblyscript(store: &mut Store, module: &Module) -> Instance {
-    let host = ModuleConfig::new().build().expect("host");
-    let mut asc = assemblyscript::instantiate_for(store, host, assemblyscript::Options::new(), module);
-    asc.import_memory(store, module).expect("memory");
-    let instance = Instance::new(store, module, asc.imports()).expect("instance");
-    asc.bind(store, &instance).expect("bind");
-    instance
-}
-
-fn setup_gojs(store: &mut Store, module: &Module) -> Instance {
-    let host = ModuleConfig::new().build().expect("host");
-    let go = gojs::instantiate(store, host, module).expect("gojs");
-    let instance = Instance::new(store, module, go.imports()).expect("instance");
-    go.bind(store, &instance).expect("bind");
-    instance
-}
+#[path = "support/setups.rs"]
+mod setups;
+use setups::{setup_assemblyscript, setup_emscripten, setup_gojs, setup_wasi, Setup};
 
 fn setup(c: &mut Criterion) {
     let mut g = c.benchmark_group("setup (instantiate + bind)");

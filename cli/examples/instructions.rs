@@ -20,6 +20,10 @@ use imports::{stdio::OutputBuffer, ModuleConfig};
 use std::path::PathBuf;
 use wasmer::{Engine, Instance, Module, Store, Value};
 
+#[path = "../benches/support/setups.rs"]
+mod setups;
+use setups::{setup_assemblyscript, setup_emscripten, setup_gojs, setup_wasi, Setup};
+
 /// Calls `$w(FD, iovec at 0, 1, result at 64)` `$n` times; the iovec
 /// points at 16 bytes at 16.
 const LOOP: &str = r#"(module
@@ -52,41 +56,11 @@ fn calls(engine: Engine, call: &str, fd: &str, config: ModuleConfig, n: u32) {
 }
 
 /// Sets up `n` guests of `module` with `set_up` on fresh stores.
-fn set_ups(engine: &Engine, wasm: &str, n: u32, set_up: fn(&mut Store, &Module) -> Instance) {
+fn set_ups(engine: &Engine, wasm: &str, n: u32, set_up: Setup) {
     let module = Module::new(engine, testdata(wasm)).expect("compile");
     for _ in 0..n {
         set_up(&mut Store::new(engine.clone()), &module);
     }
-}
-
-fn wasi(store: &mut Store, module: &Module) -> Instance {
-    let wasi = wasi_snapshot_preview1::instantiate_for(store, ModuleConfig::new().build().expect("host"), module);
-    let instance = Instance::new(store, module, wasi.imports()).expect("instance");
-    wasi.bind(store, &instance).expect("bind");
-    instance
-}
-
-fn emscripten(store: &mut Store, module: &Module) -> Instance {
-    let em = emscripten::instantiate(store, ModuleConfig::new().build().expect("host"), module).expect("imports");
-    let instance = Instance::new(store, module, em.imports()).expect("instance");
-    em.bind(store, &instance).expect("bind");
-    instance
-}
-
-fn assemblyscript(store: &mut Store, module: &Module) -> Instance {
-    let host = ModuleConfig::new().build().expect("host");
-    let mut asc = assemblyscript::instantiate_for(store, host, assemblyscript::Options::new(), module);
-    asc.import_memory(store, module).expect("memory");
-    let instance = Instance::new(store, module, asc.imports()).expect("instance");
-    asc.bind(store, &instance).expect("bind");
-    instance
-}
-
-fn gojs(store: &mut Store, module: &Module) -> Instance {
-    let go = gojs::instantiate(store, ModuleConfig::new().build().expect("host"), module).expect("gojs");
-    let instance = Instance::new(store, module, go.imports()).expect("instance");
-    go.bind(store, &instance).expect("bind");
-    instance
 }
 
 fn main() {
@@ -104,10 +78,15 @@ fn main() {
             let input = std::io::Cursor::new(vec![7u8; 16 * n as usize]);
             calls(engine, "fd_read", "0", ModuleConfig::new().stdin(input), n);
         }
-        "setup" => set_ups(&engine, "wasi/c/hello/hello.wasm", n, wasi),
-        "emsetup" => set_ups(&engine, "emscripten/hello-glue-O2/hello-glue-O2.wasm", n, emscripten),
-        "assetup" => set_ups(&engine, "assemblyscript/hello/hello.wasm", n, assemblyscript),
-        "gosetup" => set_ups(&engine, "gojs/go1.27/hello/hello.wasm", n, gojs),
+        "setup" => set_ups(&engine, "wasi/c/hello/hello.wasm", n, setup_wasi),
+        "emsetup" => set_ups(
+            &engine,
+            "emscripten/hello-glue-O2/hello-glue-O2.wasm",
+            n,
+            setup_emscripten,
+        ),
+        "assetup" => set_ups(&engine, "assemblyscript/hello/hello.wasm", n, setup_assemblyscript),
+        "gosetup" => set_ups(&engine, "gojs/go1.27/hello/hello.wasm", n, setup_gojs),
         "goworld" => {
             for _ in 0..n {
                 std::hint::black_box(gojs::world::World::new().expect("world"));
