@@ -108,18 +108,23 @@ fn read(store: &Store, path: &Path) -> Option<Module> {
     if sum.len() != MAGIC.len() + 32 || &sum[..MAGIC.len()] != MAGIC {
         return None;
     }
+    let file = std::fs::File::open(path).ok()?;
     let mut h = blake3::Hasher::new();
-    h.update_reader(std::fs::File::open(path).ok()?).ok()?;
+    h.update_reader(&file).ok()?;
     if h.finalize().as_bytes() != &sum[MAGIC.len()..] {
         return None;
     }
+    // wasmer maps the very file just checked, through its descriptor: an
+    // entry renamed into place meanwhile is not the one mapped. Without
+    // `/proc` the load fails and the module is recompiled.
+    let checked = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&file));
     // SAFETY: the file is byte for byte what `write` stored from
     // `Module::serialize` (the checksum proves it), under a name that
     // includes this engine's configuration and this program's version, so
     // it is an artifact this very engine produced. Entries are replaced
     // by rename, never rewritten in place, so the mapped file does not
     // change under wasmer.
-    unsafe { Module::deserialize_from_file(store, path) }.ok()
+    unsafe { Module::deserialize_from_file(store, checked) }.ok()
 }
 
 fn write(module: &Module, path: &Path) {
