@@ -130,7 +130,14 @@ where
     // borrow `WasmSlice::access` builds too (a `from_raw_parts_mut` over
     // the same bytes), without its per-call bounds and alignment
     // bookkeeping, which cost ~90 instructions of a ~670-instruction
-    // `fd_write` (BENCHMARKS.md).
+    // `fd_write` (BENCHMARKS.md). One exception: a threaded guest's
+    // memory is shared (`threads`), and its other threads may write it
+    // while this thread's host call runs. The host then copies bytes the
+    // guest is racing on with itself, as a native program racing with its
+    // own `write(2)` does: torn data for the guest, never out-of-bounds
+    // access for the host (bounds come from the view, and the memory of
+    // a shared instance never shrinks or moves). wasmer's own
+    // `WasmSlice::access` builds the same slice over shared memory.
     let bytes = unsafe { view.data_unchecked_mut() };
     f(data, &mut GuestMemory::new(bytes))
 }
