@@ -38,17 +38,21 @@ setup() {
     fi
 }
 
+# Globals, not locals: the EXIT trap runs after run() has returned.
+run_root=""
+mounted=()
+undo() {
+    local m
+    for m in "${mounted[@]}"; do umount "$m" || true; done
+    [ -n "$run_root" ] && rmdir "$run_root/work.$$" 2>/dev/null || true
+}
+
 run() {
     local suite="$1" root
     shift
     root="$(root_of "$suite")"
+    run_root="$root"
     [ -x "$root/usr/bin/emcc" ] || { echo "no $suite chroot: run '$0 setup $suite' first" >&2; exit 1; }
-    local mounted=()
-    undo() {
-        local m
-        for m in "${mounted[@]}"; do umount "$m" || true; done
-        rmdir "$root/work.$$" 2>/dev/null || true
-    }
     trap undo EXIT
     mount -t proc proc "$root/proc" && mounted=("$root/proc" "${mounted[@]}")
     mount --bind /dev "$root/dev" && mounted=("$root/dev" "${mounted[@]}")
