@@ -49,6 +49,7 @@
 #![warn(missing_docs)]
 
 pub mod exceptions;
+pub mod glue;
 mod guest;
 pub mod heap;
 pub mod invoke;
@@ -66,6 +67,7 @@ use wasmer::{
     Imports, Instance, Module, RuntimeError, Store, Type, Value,
 };
 
+pub use glue::{Glue, GlueError, Names};
 pub use guest::Guest;
 pub use invoke::Unwind;
 pub use proc::Aborted;
