@@ -32,6 +32,14 @@ pub enum CliError {
         /// Why.
         reason: String,
     },
+    /// JavaScript glue that could not be read as emcc's.
+    #[error("{path}: cannot read it as Emscripten glue: {reason}")]
+    Glue {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// The module needs imports nobody provides.
     #[error("{0}")]
     Imports(String),

@@ -35,15 +35,23 @@ pub fn load(path: &Path, cache: &Cache, max_memory: Option<u64>) -> Result<(Stor
             reason: "it does not start with the \\0asm magic number".into(),
         });
     }
+    let source = match &text {
+        Some(t) => Source::Bytes(t),
+        None => Source::File(path),
+    };
+    compile(path, source, cache, max_memory)
+}
+
+/// Compiles `source` (through `cache`), on an engine whose memories are
+/// capped at `max_memory` bytes when given; errors name `path`.
+pub fn compile(
+    path: &Path, source: Source<'_>, cache: &Cache, max_memory: Option<u64>,
+) -> Result<(Store, Module), CliError> {
     let mut engine = wasmer::Engine::default();
     if let Some(max) = max_memory {
         wasmer::sys::NativeEngineExt::set_tunables(&mut engine, imports::limits::MemoryLimit::new(max));
     }
     let store = Store::new(engine);
-    let source = match &text {
-        Some(t) => Source::Bytes(t),
-        None => Source::File(path),
-    };
     let module = cache.load(&store, source).map_err(|e| CliError::NotWasm {
         path: path.to_owned(),
         reason: e.to_string(),
@@ -63,7 +71,7 @@ fn magic(path: &Path) -> std::io::Result<[u8; 4]> {
 
 /// `module`'s imports as `module.name (kind)` lines, for those `provides`
 /// lacks.
-fn missing_imports(module: &Module, provides: fn(&wasmer::ImportType) -> bool) -> Vec<String> {
+fn missing_imports(module: &Module, provides: &dyn Fn(&wasmer::ImportType) -> bool) -> Vec<String> {
     module
         .imports()
         .filter(|i| !provides(i))
@@ -84,7 +92,9 @@ pub fn kind(t: &ExternType) -> String {
 
 /// Refuses a module that imports anything the set does not provide
 /// (`provides`, its tables), naming every missing import.
-pub fn check_imports(file: &Path, module: &Module, provides: fn(&wasmer::ImportType) -> bool) -> Result<(), CliError> {
+pub fn check_imports(
+    file: &Path, module: &Module, provides: &dyn Fn(&wasmer::ImportType) -> bool,
+) -> Result<(), CliError> {
     let missing = missing_imports(module, provides);
     if missing.is_empty() {
         return Ok(());
@@ -110,8 +120,20 @@ pub fn run_with<I: ImportSet>(
 where
     I::Error: Display,
 {
+    run_checked::<I>(store, module, config, file, options, &I::provides)
+}
+
+/// [`run_with`], checking the imports with `provides` (a minified
+/// build's imports, through its name map).
+pub fn run_checked<I: ImportSet>(
+    store: &mut Store, module: &Module, config: ModuleConfig, file: &Path, options: I::Options,
+    provides: &dyn Fn(&wasmer::ImportType) -> bool,
+) -> Result<ExitCode, CliError>
+where
+    I::Error: Display,
+{
     let host = config.build().map_err(|e| CliError::Usage(e.to_string()))?;
-    check_imports(file, module, I::provides)?;
+    check_imports(file, module, provides)?;
     let set = I::instantiate(store, host, module, options).map_err(|e| setup(file, e))?;
     let instance = match driver::instance(store, module, &set).map_err(|e| setup(file, e))? {
         Ok(instance) => instance,

@@ -1,14 +1,16 @@
 //! `wasmer-imports inspect`: what a module needs and whether we provide it.
 
 use crate::cache::Cache;
-use crate::detect::detect;
+use crate::detect::{detect, Toolchain};
 use crate::error::CliError;
-use crate::guest::{kind, load};
+use crate::glue::load_any;
+use crate::guest::kind;
 use crate::sets::set;
+use emscripten::Names;
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
-use wasmer::{ExternType, Module};
+use wasmer::{ExternType, ImportType, Module};
 
 #[derive(Serialize)]
 struct Report {
@@ -26,6 +28,9 @@ struct Report {
 struct Import {
     module: String,
     name: String,
+    /// What a minified build's import stands for (`env.__syscall_openat`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stands_for: Option<String>,
     kind: String,
     provided: bool,
 }
@@ -44,8 +49,8 @@ const STARTS: &[&str] = &["_start", "main", "__main_argc_argv", "run", "resume"]
 /// exports that matter (entry points, memory, table) and all exports; as
 /// text or `--json`. Exits 1 if any import is unprovided.
 pub fn inspect(file: &Path, json: bool) -> Result<ExitCode, CliError> {
-    let (_, module) = load(file, &Cache::new(None, true), None)?;
-    let report = report(file, &module);
+    let (_, module, names) = load_any(file, &Cache::new(None, true), None)?;
+    let report = report(file, &module, names.as_ref());
     if json {
         println!(
             "{}",
@@ -64,14 +69,23 @@ pub fn inspect(file: &Path, json: bool) -> Result<ExitCode, CliError> {
 /// What `inspect` says of `module`: its toolchain, whether the toolchain's
 /// import set provides each import, its entry points, memory, table and
 /// exports.
-fn report(file: &Path, module: &Module) -> Report {
-    let toolchain = detect(module);
-    let provides = set(toolchain).provides;
+fn report(file: &Path, module: &Module, names: Option<&Names>) -> Report {
+    let toolchain = match names {
+        Some(_) => Toolchain::Emscripten,
+        None => detect(module),
+    };
+    let provides = |i: &ImportType| match names {
+        Some(names) => emscripten::provides_named(names, i),
+        None => (set(toolchain).provides)(i),
+    };
     let imports: Vec<Import> = module
         .imports()
         .map(|i| Import {
             module: i.module().to_string(),
             name: i.name().to_string(),
+            stands_for: names
+                .and_then(|n| n.lookup(i.module(), i.name()))
+                .map(|s| format!("{}.{}", s.module, s.name)),
             kind: kind(i.ty()),
             provided: provides(&i),
         })
@@ -144,7 +158,10 @@ fn print_text(r: &Report) {
         println!("  {m} ({ok} of {} provided)", of.len());
         for i in of {
             let mark = if i.provided { "provided" } else { "MISSING " };
-            println!("    {mark} {} ({})", i.name, i.kind);
+            match &i.stands_for {
+                Some(canonical) => println!("    {mark} {} = {canonical} ({})", i.name, i.kind),
+                None => println!("    {mark} {} ({})", i.name, i.kind),
+            }
         }
     }
     println!(

@@ -28,7 +28,7 @@ pub fn assemblyscript_options(args: &RunArgs) -> assemblyscript::Options {
 /// `abort` exits 255, `process.exit(n)` exits n) or a trap is the status.
 pub fn invoke(store: &mut Store, module: &Module, config: ModuleConfig, args: &RunArgs) -> Result<ExitCode, CliError> {
     let file = args.file();
-    check_imports(&file, module, AssemblyScript::provides)?;
+    check_imports(&file, module, &AssemblyScript::provides)?;
     let name = args.invoke.as_deref().unwrap_or_default();
     let results = match call(
         store,

@@ -5,6 +5,7 @@ mod args;
 mod cache;
 mod detect;
 mod error;
+mod glue;
 mod guest;
 mod inspect;
 mod invoke;
@@ -45,10 +46,11 @@ const INSPECT_EXAMPLES: &str = "Examples:
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run FILE.wasm; exit with its exit code (134 on a trap).
+    /// Run FILE.wasm, or a minified Emscripten build from its FILE.js glue;
+    /// exit with its exit code (134 on a trap).
     #[command(after_help = RUN_EXAMPLES)]
     Run(args::RunArgs),
-    /// Show the toolchain detected for FILE.wasm and which of its imports
+    /// Show the toolchain detected for FILE.wasm (or FILE.js glue) and which of its imports
     /// are provided; exit 1 if any is not.
     #[command(after_help = INSPECT_EXAMPLES)]
     Inspect {

@@ -4,8 +4,8 @@ use crate::args::{config, RunArgs};
 use crate::cache::Cache;
 use crate::detect::detect;
 use crate::error::CliError;
-use crate::guest::load;
-use crate::sets::set;
+use crate::glue::load_any;
+use crate::sets::{run_emscripten, set};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use std::time::Duration;
 /// which runs it.
 pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let file = args.file();
-    let (mut store, module) = load(
+    let (mut store, module, names) = load_any(
         &file,
         &Cache::new(args.cache_dir.clone(), args.no_cache),
         args.max_memory,
@@ -21,6 +21,15 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let config = config(&args)?;
     if let Some(limit) = args.timeout {
         watchdog(limit);
+    }
+    if let Some(names) = names {
+        return match &args.invoke {
+            None => run_emscripten(&mut store, &module, config, &args, names),
+            Some(_) => Err(CliError::Usage(format!(
+                "--invoke is for AssemblyScript modules; {} is Emscripten glue",
+                file.display()
+            ))),
+        };
     }
     let toolchain = detect(&module);
     let set = set(toolchain);

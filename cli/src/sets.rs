@@ -8,10 +8,10 @@ use crate::args::RunArgs;
 use crate::detect::Toolchain;
 use crate::error::finish;
 use crate::error::CliError;
-use crate::guest::{check_imports, on_thread, run_with};
+use crate::guest::{check_imports, on_thread, run_checked, run_with};
 use crate::invoke::assemblyscript_options;
 use assemblyscript::AssemblyScript;
-use emscripten::Emscripten;
+use emscripten::{Emscripten, Names};
 use gojs::GoImports;
 use imports::driver::ImportSet;
 use imports::ModuleConfig;
@@ -50,7 +50,7 @@ const INVOKE_STACK_BUDGET: usize = 224 << 20;
 /// threads run on threads of their own, `--max-threads` of them at most.
 fn run_threads(store: &mut Store, module: &Module, config: ModuleConfig, args: &RunArgs) -> Result<ExitCode, CliError> {
     let file = args.file();
-    check_imports(&file, module, wasi_snapshot_preview1::threads::provides)?;
+    check_imports(&file, module, &wasi_snapshot_preview1::threads::provides)?;
     let options = wasi_snapshot_preview1::threads::Threads::new().max_threads(args.max_threads);
     match wasi_snapshot_preview1::threads::run(store.engine(), module, config, options) {
         Ok(code) => Ok(finish(imports::Outcome::Exited(code))),
@@ -58,6 +58,29 @@ fn run_threads(store: &mut Store, module: &Module, config: ModuleConfig, args: &
         Err(wasi_snapshot_preview1::Error::Config(e)) => Err(CliError::Usage(e.to_string())),
         Err(e) => Err(CliError::Setup(format!("{}: {e}", file.display()))),
     }
+}
+
+/// An Emscripten guest, whose import and export names `names` maps (a
+/// minified build's, from its glue; empty for a module whose names are
+/// its own), on a thread with a stack for nested `invoke_*` calls.
+pub fn run_emscripten(
+    store: &mut Store, module: &Module, config: ModuleConfig, args: &RunArgs, names: Names,
+) -> Result<ExitCode, CliError> {
+    // An import only the glue's JavaScript implements passes this check:
+    // instantiating refuses it with its JavaScript quoted.
+    let provides = {
+        let names = names.clone();
+        move |i: &ImportType| {
+            let js = names.lookup(i.module(), i.name()).is_some_and(|m| m.js.is_some());
+            js || emscripten::provides_named(&names, i)
+        }
+    };
+    let options = emscripten::Options::new()
+        .invoke_stack_budget(INVOKE_STACK_BUDGET)
+        .names(names);
+    on_thread(EMSCRIPTEN_STACK, store, |store| {
+        run_checked::<Emscripten>(store, module, config, &args.file(), options, &provides)
+    })
 }
 
 /// Every import set, by toolchain.
@@ -76,12 +99,7 @@ pub const SETS: &[Set] = &[
     },
     Set {
         toolchains: &[Toolchain::Emscripten],
-        run: |store, module, config, args| {
-            let options = emscripten::Options::new().invoke_stack_budget(INVOKE_STACK_BUDGET);
-            on_thread(EMSCRIPTEN_STACK, store, |store| {
-                run_with::<Emscripten>(store, module, config, &args.file(), options)
-            })
-        },
+        run: |store, module, config, args| run_emscripten(store, module, config, args, Names::new()),
         provides: Emscripten::provides,
         invoke: None,
     },

@@ -5,7 +5,7 @@
 //! `_emscripten_stack_restore` / `_emscripten_stack_alloc` after. Both sets
 //! are accepted.
 
-use crate::{Ctx, Error};
+use crate::{Ctx, Error, Names};
 use imports::{with_memory, Errno};
 use wasmer::{AsStoreMut, Function, Instance, RuntimeError, Table, Value};
 
@@ -43,15 +43,17 @@ pub struct Guest {
 }
 
 impl Guest {
-    /// Looks the exports up in `instance`.
-    pub fn new(_store: &mut impl AsStoreMut, instance: &Instance) -> Guest {
-        let f = |names: &[&str]| {
-            names
+    /// Looks the exports up in `instance`, each by the name `names` gives
+    /// it (a minified build's, or its own).
+    pub fn new(_store: &mut impl AsStoreMut, instance: &Instance, names: &Names) -> Guest {
+        let f = |canonical: &[&str]| {
+            canonical
                 .iter()
-                .find_map(|n| instance.exports.get_function(n).ok().cloned())
+                .find_map(|n| instance.exports.get_function(names.export_name(n)).ok().cloned())
         };
+        let table = names.export_name("__indirect_function_table");
         Guest {
-            table: instance.exports.get_table("__indirect_function_table").ok().cloned(),
+            table: instance.exports.get_table(table).ok().cloned(),
             stack_save: f(&["stackSave", "emscripten_stack_get_current"]),
             stack_restore: f(&["stackRestore", "_emscripten_stack_restore"]),
             stack_alloc: f(&["stackAlloc", "_emscripten_stack_alloc"]),

@@ -61,6 +61,7 @@ use imports::define::{logged, Table};
 use imports::driver::{self, Caller, Defined, ImportSet};
 use imports::log::{LogScopes, Results, Site};
 use imports::{Host, ModuleConfig, Outcome};
+use std::sync::Arc;
 use thiserror::Error;
 use wasmer::{
     AsStoreMut, AsyncFunctionEnvMut, ExternType, Function, FunctionEnv, FunctionEnvMut, FunctionType, ImportType,
@@ -96,6 +97,18 @@ pub enum Error {
     /// `invoke_*`, `__cxa_can_catch` for exceptions, a stack helper...).
     #[error("the module exports no {0}, which its imports need")]
     MissingExport(&'static str),
+    /// The guest imports a function that only the glue's JavaScript
+    /// implements (EM_ASM, EM_JS, a library function outside this set), and
+    /// the embedder did not define it ([`Options::define`]).
+    #[error("{import} ({name}) is JavaScript in the glue, which needs a JavaScript engine: {code}")]
+    JsOnly {
+        /// The import as the module names it (`a.b`).
+        import: String,
+        /// What it stands for (`emscripten_asm_const_int`).
+        name: String,
+        /// Its source in the glue, on one line.
+        code: String,
+    },
     /// The module exports neither `_start` nor `main`.
     #[error("the module exports neither \"_start\" nor \"main\"")]
     MissingEntry,
@@ -118,12 +131,16 @@ pub enum Error {
 #[derive(Clone, Debug)]
 pub struct Options {
     invoke_stack_budget: usize,
+    names: Arc<Names>,
+    own: Imports,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             invoke_stack_budget: invoke::DEFAULT_INVOKE_STACK,
+            names: Arc::default(),
+            own: Imports::new(),
         }
     }
 }
@@ -139,6 +156,32 @@ impl Options {
     pub fn invoke_stack_budget(mut self, bytes: usize) -> Self {
         self.invoke_stack_budget = bytes;
         self
+    }
+
+    /// The name maps of a minified build ([`Glue::parse`]): each import is
+    /// defined as what it stands for, and the exports the set calls are
+    /// found by their minified names.
+    pub fn names(mut self, names: Names) -> Self {
+        self.names = Arc::new(names);
+        self
+    }
+
+    /// Defines the import `module.name` as `value`, which the set then
+    /// leaves alone: an EM_ASM or EM_JS function of the embedder's own,
+    /// say. `module.name` is the module's own name of the import, or the
+    /// canonical one the [`Options::names`] map gives it.
+    pub fn define(mut self, module: &str, name: &str, value: impl Into<wasmer::Extern>) -> Self {
+        self.own.define(module, name, value);
+        self
+    }
+
+    /// The embedder's definition of `import` (by its own name or its
+    /// canonical one), if any.
+    fn own(&self, import: &ImportType) -> Option<wasmer::Extern> {
+        let (module, name) = self.names.canonical(import.module(), import.name());
+        self.own
+            .get_export(import.module(), import.name())
+            .or_else(|| self.own.get_export(module, name))
     }
 }
 
@@ -271,6 +314,20 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
     results: Results::Values,
 };
 
+/// Whether the set provides `import` of a module whose names `names`
+/// maps (what [`ImportSet::provides`] says of the import it stands for);
+/// an import only the glue's JavaScript implements is not provided.
+pub fn provides_named(names: &Names, import: &ImportType) -> bool {
+    if names
+        .lookup(import.module(), import.name())
+        .is_some_and(|i| i.js.is_some())
+    {
+        return false;
+    }
+    let (module, name) = names.canonical(import.module(), import.name());
+    <Emscripten as ImportSet>::provides(&ImportType::new(module, name, import.ty().clone()))
+}
+
 /// Whether this crate can provide `env.<name>` (for some signature).
 pub fn provides(name: &str) -> bool {
     FUNCTIONS.provides(name) || family(name).is_some()
@@ -296,6 +353,7 @@ fn family(name: &str) -> Option<Family<'_>> {
 pub struct Emscripten {
     env: FunctionEnv<EmEnv>,
     imports: Imports,
+    names: Arc<Names>,
 }
 
 /// Defines, on `store`, the `env` functions `module` imports (and all of
@@ -306,7 +364,17 @@ pub struct Emscripten {
 /// does not provide (also a non-function `env` import), and
 /// [`Error::ImportType`] for one whose type differs from Emscripten's.
 pub fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module) -> Result<Emscripten, Error> {
-    let (em, mut errors) = instantiate_available(store, host, module);
+    instantiate_with(store, host, module, &Options::new())
+}
+
+/// As [`instantiate`], with `options`: the name maps of a minified build
+/// ([`Options::names`]) and the embedder's own imports
+/// ([`Options::define`]). Errors: also [`Error::JsOnly`] for an import
+/// only the glue's JavaScript implements that the embedder did not define.
+pub fn instantiate_with(
+    store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Options,
+) -> Result<Emscripten, Error> {
+    let (em, mut errors) = define(store, host, module, options);
     match errors.is_empty() {
         true => Ok(em),
         false => Err(errors.remove(0)),
@@ -317,6 +385,14 @@ pub fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module) -> 
 /// the errors for the others instead of stopping at the first (for tools
 /// that list what a module lacks).
 pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &Module) -> (Emscripten, Vec<Error>) {
+    define(store, host, module, &Options::new())
+}
+
+/// Defines every import of `module` it can, each by what it stands for in
+/// `options`' name map, leaving those the embedder defined to the
+/// embedder; the errors for the others.
+fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Options) -> (Emscripten, Vec<Error>) {
+    let names = &options.names;
     let env = FunctionEnv::new(
         store,
         EmEnv {
@@ -324,7 +400,9 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
             state: State::default(),
         },
     );
-    let wasi = wasi_snapshot_preview1::exports_where(store, &env, &wasi_snapshot_preview1::imported_by(module));
+    let imported = wasi_snapshot_preview1::imported_by(module);
+    let wanted = |name: &str| imported(name) || names.imports().any(|(_, i)| i.name == name);
+    let wasi = wasi_snapshot_preview1::exports_where(store, &env, &wanted);
     let mut imports = Imports::new();
     imports.register_namespace(wasi_snapshot_preview1::MODULE, wasi.clone());
     let mut errors = Vec::new();
@@ -333,27 +411,48 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
             ExternType::Function(ty) => Some(ty),
             _ => None,
         };
-        match (import.module(), ty) {
+        if let Some(own) = options.own(&import) {
+            imports.define(import.module(), import.name(), own);
+            continue;
+        }
+        if let Some(e) = js_only(names, &import) {
+            errors.push(e);
+            continue;
+        }
+        let (canonical_module, name) = names.canonical(import.module(), import.name());
+        let (module, minified) = (import.module(), import.name());
+        match (canonical_module, ty) {
             // Builds without WASM_BIGINT import WASI functions with each i64
             // parameter split in two i32 halves (`fd_seek` above all).
             (wasi_snapshot_preview1::MODULE, Some(ty)) => {
-                if let Some(f) = wasi
-                    .get_function(import.name())
-                    .ok()
-                    .and_then(|f| legalized(store, &env, f, ty))
-                {
-                    imports.define(wasi_snapshot_preview1::MODULE, import.name(), f);
+                let Ok(f) = wasi.get_function(name) else { continue };
+                match legalized(store, &env, f, ty) {
+                    Some(adapter) => imports.define(module, minified, adapter),
+                    None if module != wasi_snapshot_preview1::MODULE => imports.define(module, minified, f.clone()),
+                    None => {}
                 }
             }
-            (MODULE, Some(ty)) => match env_function(store, &env, import.name(), ty) {
-                Ok(func) => imports.define(MODULE, import.name(), func),
+            (MODULE, Some(ty)) => match env_function(store, &env, name, ty) {
+                Ok(func) => imports.define(module, minified, func),
                 Err(e) => errors.push(e),
             },
-            (MODULE, None) => errors.push(Error::Unsupported(format!("{} (a non-function import)", import.name()))),
+            (MODULE, None) => errors.push(Error::Unsupported(format!("{name} (a non-function import)"))),
             _ => {}
         }
     }
-    (Emscripten { env, imports }, errors)
+    let names = names.clone();
+    (Emscripten { env, imports, names }, errors)
+}
+
+/// [`Error::JsOnly`] if the name map marks `import` as JavaScript only the
+/// glue implements.
+fn js_only(names: &Names, import: &ImportType) -> Option<Error> {
+    let mapped = names.lookup(import.module(), import.name())?;
+    Some(Error::JsOnly {
+        import: format!("{}.{}", import.module(), import.name()),
+        name: mapped.name.clone(),
+        code: mapped.js.clone()?,
+    })
 }
 /// An adapter from `ty`, the legalized form of `inner`'s type (each i64
 /// parameter passed as two i32 halves, low first, as Emscripten's i64
@@ -484,13 +583,19 @@ impl Emscripten {
     /// when `invoke_*` or the exception functions are imported but their
     /// guest-side helpers are not exported.
     pub fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
-        wasi_snapshot_preview1::bind(store, &self.env, instance)?;
-        let guest = Guest::new(store, instance);
+        let memory = instance
+            .exports
+            .get_memory(self.names.export_name("memory"))
+            .map_err(|_| wasi_snapshot_preview1::Error::MissingMemory)?;
+        self.env.as_mut(store).host.memory = Some(memory.clone());
+        let guest = Guest::new(store, instance, &self.names);
         let imports: Vec<String> = instance
             .module()
             .imports()
-            .filter(|i| i.module() == MODULE)
-            .map(|i| i.name().to_string())
+            .filter_map(|i| {
+                let (module, name) = self.names.canonical(i.module(), i.name());
+                (module == MODULE).then(|| name.to_string())
+            })
             .collect();
         guest.check(&imports)?;
         self.env.as_mut(store).state.guest = Some(guest);
@@ -516,7 +621,7 @@ impl ImportSet for Emscripten {
     const MODULES: &'static [&'static str] = &[MODULE, wasi_snapshot_preview1::MODULE];
 
     fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module, options: Options) -> Result<Self, Error> {
-        let em = instantiate(store, host, module)?;
+        let em = instantiate_with(store, host, module, &options)?;
         em.set_invoke_stack_budget(store, options.invoke_stack_budget);
         Ok(em)
     }
@@ -588,21 +693,24 @@ impl ImportSet for Emscripten {
     /// [`Emscripten::start`]).
     async fn start(&self, caller: &mut impl Caller<EmEnv>, instance: &Instance) -> Result<Outcome, Error> {
         let exports = &instance.exports;
-        if let Ok(start) = exports.get_function("_start") {
+        let export = |name| exports.get_function(self.names.export_name(name));
+        if let Ok(start) = export("_start") {
             return Ok(Outcome::of(caller.call(start, &[]).await.map(|_| 0)));
         }
-        let main = exports
-            .get_function("main")
-            .or_else(|_| exports.get_function("__main_argc_argv"))
+        let main = export("main")
+            .or_else(|_| export("__main_argc_argv"))
             .map_err(|_| Error::MissingEntry)?;
-        Ok(Outcome::of(call_main(caller, instance, main).await))
+        let ctors = export("__wasm_call_ctors").ok();
+        Ok(Outcome::of(call_main(caller, ctors, main).await))
     }
 }
 
 /// `__wasm_call_ctors`, `main(argc, argv)`, then the atexit handlers;
 /// main's result is the exit code.
-async fn call_main(caller: &mut impl Caller<EmEnv>, instance: &Instance, main: &Function) -> Result<u32, RuntimeError> {
-    if let Ok(ctors) = instance.exports.get_function("__wasm_call_ctors") {
+async fn call_main(
+    caller: &mut impl Caller<EmEnv>, ctors: Option<&Function>, main: &Function,
+) -> Result<u32, RuntimeError> {
+    if let Some(ctors) = ctors {
         caller.call(ctors, &[]).await?;
     }
     let args = caller

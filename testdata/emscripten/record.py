@@ -3,6 +3,9 @@
 Emscripten's own JavaScript glue under node (the reference runtime).
 
 Run build.sh first: it leaves the glue in $GLUE (default /tmp/emscripten-glue).
+Programs whose glue is checked in beside them (minified-*, build-minified.sh)
+run from that glue, under the forky chroot's node 24:
+`chroot.sh run forky python3 testdata/emscripten/record.py minified-hello-O3 ...`.
 For each <program>/<case>.case (format: testdata/README.md) this copies the
 fixtures to fresh temp dirs, replaces a guest mount path in the arguments by
 its host copy (glue builds use -sNODERAWFS, so the guest sees host paths),
@@ -63,6 +66,9 @@ def record(prog, case, check):
             args = [dst + a[len(guest):] if a == guest or a.startswith(guest + "/") else a for a in args]
         if prog.startswith("invoke"):
             cmd = ["node", os.path.join(HERE, "src", "invoke_runner.js"), os.path.join(pdir, prog + ".wasm")]
+        elif os.path.exists(os.path.join(pdir, prog + ".js")):
+            # minified-*: the checked-in glue, run as built (no --pre-js).
+            cmd = ["node", os.path.join(pdir, prog + ".js")]
         else:
             cmd = ["node", "--no-experimental-fetch", os.path.join(GLUE, prog + ".js")]
         run_env = dict(env)
