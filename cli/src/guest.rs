@@ -46,7 +46,7 @@ pub fn load(path: &Path, cache: &Cache, max_memory: Option<u64>) -> Result<(Stor
     };
     let module = cache.load(&store, source).map_err(|e| CliError::NotWasm {
         path: path.to_owned(),
-        reason: e.to_string(),
+        reason: crate::error::explain_compile_error(e.to_string()),
     })?;
     Ok((store, module))
 }
