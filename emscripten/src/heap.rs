@@ -59,6 +59,13 @@ pub fn emscripten_get_heap_max(ctx: Ctx<'_>) -> Result<u32, RuntimeError> {
 /// call takes a fresh view of memory.
 pub fn emscripten_notify_memory_growth(_ctx: Ctx<'_>, _index: u32) {}
 
+/// `emscripten_memcpy_js(dest, src, n)` (emcc 3.1.47 to 3.1.56; renamed
+/// `_emscripten_memcpy_js` until 3.1.74, gone with bulk memory in 4.0):
+/// as [`emscripten_memcpy_big`], without a result.
+pub fn emscripten_memcpy_js(ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> Result<(), RuntimeError> {
+    emscripten_memcpy_big(ctx, dest, src, n).map(drop)
+}
+
 /// `emscripten_memcpy_big(dest, src, n) -> dest`: `memmove` within guest
 /// memory. Out of bounds: a trap.
 pub fn emscripten_memcpy_big(mut ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> Result<u32, RuntimeError> {

@@ -1,6 +1,6 @@
 // The syscalls and runtime imports current emcc emits (issue 15, item 1):
 // the *at family, getdents64, ftruncate64, pipe2, poll, fchmod, fchown32,
-// statfs64, dup3, utimensat, mmap/munmap with an offset, setitimer,
+// statfs64, dup3, utimensat, mmap/munmap with an offset, setitimer, raise,
 // strptime, and `assert` (case "assert": __assert_fail).
 // argv[1] is a directory holding data.txt; the program works inside it.
 #define _GNU_SOURCE
@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,11 @@ static void mapping(int dfd) {
     close(fd);
 }
 
+static void on_signal(int sig) { printf("handler got signal %d\n", sig); }
+
 static void runtime(void) {
+    signal(SIGUSR1, on_signal);
+    printf("raise: %d\n", raise(SIGUSR1));
     struct itimerval it = {{0, 0}, {0, 0}};
     CHECK("setitimer disarm", setitimer(ITIMER_REAL, &it, NULL));
     struct tm tm;
