@@ -48,6 +48,21 @@ pub enum CliError {
     Setup(String),
 }
 
+/// wasmer's compile error, with what to do about the one a current
+/// toolchain's default output meets: wasmer 7.4 validates the standard
+/// (exnref) encoding of Wasm exceptions but not the legacy one that
+/// `emcc -fwasm-exceptions` still emits by default (RATIONALE.md, "Wasm
+/// exceptions").
+pub fn explain_compile_error(reason: String) -> String {
+    if !reason.contains("legacy_exceptions feature required") {
+        return reason;
+    }
+    format!(
+        "{reason}; it uses the legacy encoding of Wasm exceptions, which wasmer 7.4 cannot run: \
+         rebuild it with -sWASM_LEGACY_EXCEPTIONS=0 (the standard exnref encoding) or with -fexceptions"
+    )
+}
+
 impl CliError {
     /// The process exit status for this error.
     pub fn exit_status(&self) -> u8 {

@@ -54,7 +54,7 @@ pub fn compile(
     let store = Store::new(engine);
     let module = cache.load(&store, source).map_err(|e| CliError::NotWasm {
         path: path.to_owned(),
-        reason: e.to_string(),
+        reason: crate::error::explain_compile_error(e.to_string()),
     })?;
     Ok((store, module))
 }

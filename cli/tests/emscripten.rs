@@ -164,3 +164,63 @@ fn glue_style_detection_and_import_types() {
         "{err}"
     );
 }
+
+/// A module in the legacy encoding of Wasm exceptions (what `emcc
+/// -fwasm-exceptions` emits by default) cannot be compiled by wasmer 7.4:
+/// the CLI refuses it at load with what to rebuild it with.
+#[test]
+fn legacy_wasm_exceptions_are_refused_with_advice() {
+    let wasm = common::testdata().join("emscripten/6.0.5/exceptions-wasm-legacy/exceptions-wasm-legacy.wasm");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wasmer-imports"))
+        .arg("run")
+        .arg(&wasm)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("legacy encoding of Wasm exceptions"), "{stderr}");
+    assert!(stderr.contains("-sWASM_LEGACY_EXCEPTIONS=0"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+}
+
+/// `system()`: no shell for a guest, whatever the command
+/// (`_emscripten_system`: `system(NULL)` is 0, a command `-ENOSYS`).
+#[test]
+fn system_has_no_shell() {
+    let wat = r#"(module
+        (import "env" "_emscripten_system" (func $system (param i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 16) "touch /tmp/escaped\00")
+        (func (export "main") (result i32)
+          (if (i32.ne (call $system (i32.const 0)) (i32.const 0)) (then (return (i32.const 1))))
+          (if (i32.ne (call $system (i32.const 16)) (i32.const -52)) (then (return (i32.const 2))))
+          (i32.const 0)))"#;
+    let mut store = Store::default();
+    let module = Module::new(&store, wat).unwrap();
+    assert_eq!(emscripten::run(&mut store, &module, ModuleConfig::new()).unwrap(), 0);
+}
+
+/// An import legalized for a build without `WASM_BIGINT` gets an adapter:
+/// `__syscall_ftruncate64(fd, lo, hi)` reaches the i64 function whole (i64
+/// results: `time-nobigint`'s `_mktime_js`). A type that is neither form is
+/// refused naming the types provided.
+#[test]
+fn legalized_imports_are_adapted() {
+    let wat = r#"(module
+        (import "env" "__syscall_ftruncate64" (func $ft (param i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (func (export "main") (result i32)
+          ;; fd 99 is not open: EBADF (8), so the call got through
+          (i32.sub (i32.const 0) (call $ft (i32.const 99) (i32.const 5) (i32.const 0)))))"#;
+    let mut store = Store::default();
+    let module = Module::new(&store, wat).unwrap();
+    assert_eq!(emscripten::run(&mut store, &module, ModuleConfig::new()).unwrap(), 8);
+
+    let wat = r#"(module (import "env" "__syscall_ftruncate64" (func (param i32 f64) (result i32)))
+        (memory (export "memory") 1))"#;
+    let module = Module::new(&store, wat).unwrap();
+    let err = emscripten::instantiate(&mut store, ModuleConfig::new().build().unwrap(), &module)
+        .err()
+        .expect("a mistyped import must be refused");
+    assert!(err.to_string().contains("[I32, I64] -> [I32]"), "{err}");
+}

@@ -1,5 +1,7 @@
 //! C++ exceptions in Emscripten's JS-exception mode (`-fexceptions`
-//! without wasm EH), following `src/library_exceptions.js` of emcc 3.1.6.
+//! without wasm EH), following `src/library_exceptions.js` of emcc 3.1.6;
+//! a guest of a later emcc, which keeps the bookkeeping itself, is served
+//! by [`crate::cxa`].
 //!
 //! A thrown object is preceded in guest memory by a 16-byte
 //! `__cxa_exception` header (`cxa_exception.h`, `__USING_EMSCRIPTEN_EXCEPTIONS__`):
@@ -11,6 +13,7 @@
 //! `invoke_*` (see [`crate::invoke`]); type matching is done by the guest's
 //! own `__cxa_can_catch` and `__cxa_is_pointer_type`.
 
+use crate::cxa;
 use crate::guest::{call_i32, free, guest, malloc, mem_trap, missing};
 use crate::invoke::Unwind;
 use crate::proc::Aborted;
@@ -42,6 +45,11 @@ pub struct Exceptions {
     pub last: u32,
     /// `std::uncaught_exceptions()`.
     pub uncaught: i32,
+}
+
+/// Whether the bound guest follows the current model ([`cxa`]).
+fn current(ctx: &Ctx<'_>) -> bool {
+    ctx.data().state.guest.as_ref().is_some_and(cxa::is_current)
 }
 
 fn state<'c>(ctx: &'c mut Ctx<'_>) -> &'c mut Exceptions {
@@ -90,6 +98,9 @@ pub fn cxa_free_exception(mut ctx: Ctx<'_>, ptr: u32) -> Result<(), RuntimeError
 
 /// `__cxa_throw(ptr, type, destructor)`: fills the header and unwinds.
 pub fn cxa_throw(mut ctx: Ctx<'_>, ptr: u32, ty: u32, destructor: u32) -> Result<(), RuntimeError> {
+    if current(&ctx) {
+        return cxa::throw(&mut ctx, ptr, ty, destructor);
+    }
     let h = header(ptr)?;
     write_u32(&mut ctx, at(h, TYPE)?, ty)?;
     write_u32(&mut ctx, at(h, DESTRUCTOR)?, destructor)?;
@@ -105,6 +116,9 @@ pub fn cxa_throw(mut ctx: Ctx<'_>, ptr: u32, ty: u32, destructor: u32) -> Result
 /// `__cxa_rethrow()`: rethrows the exception of the innermost active
 /// handler. None: abort ("no exception to throw").
 pub fn cxa_rethrow(mut ctx: Ctx<'_>) -> Result<(), RuntimeError> {
+    if current(&ctx) {
+        return cxa::rethrow(&mut ctx);
+    }
     let Some(catch_info) = state(&mut ctx).caught.pop() else {
         return Err(Aborted("no exception to throw".into()).trap());
     };
@@ -145,6 +159,9 @@ fn exception_ptr(ctx: &mut Ctx<'_>, catch_info: u32) -> Result<u32, RuntimeError
 /// `__cxa_begin_catch(catch_info) -> ptr`: enters a handler; returns the
 /// pointer the handler's parameter binds to.
 pub fn cxa_begin_catch(mut ctx: Ctx<'_>, catch_info: u32) -> Result<u32, RuntimeError> {
+    if current(&ctx) {
+        return cxa::begin_catch(&mut ctx, catch_info);
+    }
     let base = read_u32(&mut ctx, catch_info)?;
     let h = header(base)?;
     if read_u8(&mut ctx, at(h, CAUGHT)?)? == 0 {
@@ -198,6 +215,9 @@ fn call_table(ctx: &mut Ctx<'_>, index: u32, args: &[Value]) -> Result<(), Runti
 /// `__cxa_end_catch()`: leaves the innermost handler, releasing its
 /// exception. Source: `library_exceptions.js` (`_setThrew(0)` first).
 pub fn cxa_end_catch(mut ctx: Ctx<'_>) -> Result<(), RuntimeError> {
+    if current(&ctx) {
+        return cxa::end_catch(&mut ctx);
+    }
     let g = guest(&ctx)?;
     call_i32(&mut ctx, &g.set_threw, "setThrew", &[0, 0])?;
     let Some(catch_info) = state(&mut ctx).caught.pop() else {
@@ -242,6 +262,9 @@ pub fn cxa_decrement_exception_refcount(mut ctx: Ctx<'_>, ptr: u32) -> Result<()
 /// `__resumeException(catch_info)`: continues unwinding after a cleanup
 /// landing pad (destructors) ran.
 pub fn resume_exception(mut ctx: Ctx<'_>, catch_info: u32) -> Result<(), RuntimeError> {
+    if current(&ctx) {
+        return cxa::resume(&mut ctx, catch_info);
+    }
     let ptr = read_u32(&mut ctx, catch_info)?;
     let s = state(&mut ctx);
     if s.last == 0 {
@@ -249,6 +272,18 @@ pub fn resume_exception(mut ctx: Ctx<'_>, catch_info: u32) -> Result<(), Runtime
     }
     free(&mut ctx, catch_info)?;
     Err(Unwind::Exception(ptr).trap())
+}
+
+/// `__throw_exception_with_stack_trace(ex)` (native Wasm exceptions with
+/// assertions on, as `-O0` builds have them): throws `ex` into the guest
+/// as a Wasm exception of its `__cpp_exception` tag, as the glue's
+/// `new WebAssembly.Exception(getCppExceptionTag(), [ex])` does. Errors:
+/// a trap when the guest exports no such tag.
+pub fn throw_exception_with_stack_trace(mut ctx: Ctx<'_>, ex: u32) -> Result<(), RuntimeError> {
+    let g = guest(&ctx)?;
+    let tag = g.cpp_exception_tag.ok_or_else(|| missing("__cpp_exception (a tag)"))?;
+    let exception = wasmer::Exception::new(&mut ctx, &tag, &[Value::I32(ex as i32)]);
+    Err(RuntimeError::exception(&ctx, exception))
 }
 
 /// `N` for `__cxa_find_matching_catch_N` (any N).
@@ -281,8 +316,11 @@ pub fn find_matching_catch(
         ty.clone(),
         |mut ctx: Ctx<'_>, args: &[Value]| {
             let types: Vec<u32> = args.iter().map(|v| v.i32().unwrap_or(0) as u32).collect();
-            let (info, selected) = match_catch(&mut ctx, &types)?;
-            ctx.data_mut().state.temp_ret0 = selected as i32;
+            let (info, selected) = match current(&ctx) {
+                true => cxa::find_matching_catch(&mut ctx, &types)?,
+                false => match_catch(&mut ctx, &types)?,
+            };
+            crate::legalize::set_temp_ret0(&mut ctx, selected as i32)?;
             Ok(vec![Value::I32(info as i32)])
         },
     ))

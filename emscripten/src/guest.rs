@@ -40,6 +40,19 @@ pub struct Guest {
     pub stdio_exit: Option<Function>,
     /// `__errno_location() -> ptr`, for functions that set `errno`.
     pub errno_location: Option<Function>,
+    /// `__cxa_get_exception_ptr(ptr) -> ptr` (current exception model,
+    /// [`crate::cxa`]).
+    pub cxa_get_exception_ptr: Option<Function>,
+    /// `__cxa_increment_exception_refcount(ptr)` (current model).
+    pub cxa_increment_refcount: Option<Function>,
+    /// `__cxa_decrement_exception_refcount(ptr)` (current model).
+    pub cxa_decrement_refcount: Option<Function>,
+    /// `__cpp_exception`: the tag of a C++ exception in a native Wasm
+    /// exceptions build.
+    pub cpp_exception_tag: Option<wasmer::Tag>,
+    /// `_emscripten_tempret_set(value)`: `tempRet0`, a guest global since
+    /// emcc 3.1.20 ([`crate::legalize::set_temp_ret0`]).
+    pub tempret_set: Option<Function>,
 }
 
 impl Guest {
@@ -66,6 +79,14 @@ impl Guest {
             funcs_on_exit: f(&["__funcs_on_exit"]),
             stdio_exit: f(&["__stdio_exit"]),
             errno_location: f(&["__errno_location"]),
+            tempret_set: f(&["_emscripten_tempret_set"]),
+            cpp_exception_tag: match instance.exports.get_extern("__cpp_exception") {
+                Some(wasmer::Extern::Tag(t)) => Some(t.clone()),
+                _ => None,
+            },
+            cxa_get_exception_ptr: f(&["__cxa_get_exception_ptr"]),
+            cxa_increment_refcount: f(&["__cxa_increment_exception_refcount"]),
+            cxa_decrement_refcount: f(&["__cxa_decrement_exception_refcount"]),
         }
     }
 
@@ -89,15 +110,24 @@ impl Guest {
                 .as_ref()
                 .ok_or(Error::MissingExport("__cxa_can_catch"))?;
         }
-        if uses(&|n| n == "__cxa_begin_catch") {
+        let current = crate::cxa::is_current(self);
+        if uses(&|n| n == "__cxa_begin_catch") && !current {
             self.cxa_is_pointer_type
                 .as_ref()
                 .ok_or(Error::MissingExport("__cxa_is_pointer_type"))?;
         }
+        if uses(&|n| n == "__cxa_throw" || n == "__cxa_end_catch") && current {
+            self.cxa_increment_refcount
+                .as_ref()
+                .ok_or(Error::MissingExport("__cxa_increment_exception_refcount"))?;
+            self.cxa_decrement_refcount
+                .as_ref()
+                .ok_or(Error::MissingExport("__cxa_decrement_exception_refcount"))?;
+        }
         if uses(&|n| n == "__cxa_end_catch" || n == "emscripten_longjmp") {
             self.set_threw.as_ref().ok_or(Error::MissingExport("setThrew"))?;
         }
-        if uses(&|n| n.starts_with("__cxa_") || n == "__resumeException") {
+        if uses(&|n| n.starts_with("__cxa_") || n == "__resumeException") && !current {
             self.malloc.as_ref().ok_or(Error::MissingExport("malloc"))?;
             self.free.as_ref().ok_or(Error::MissingExport("free"))?;
         }

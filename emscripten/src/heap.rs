@@ -59,6 +59,13 @@ pub fn emscripten_get_heap_max(ctx: Ctx<'_>) -> Result<u32, RuntimeError> {
 /// call takes a fresh view of memory.
 pub fn emscripten_notify_memory_growth(_ctx: Ctx<'_>, _index: u32) {}
 
+/// `emscripten_memcpy_js(dest, src, n)` (emcc 3.1.47 to 3.1.56; renamed
+/// `_emscripten_memcpy_js` until 3.1.74, gone with bulk memory in 4.0):
+/// as [`emscripten_memcpy_big`], without a result.
+pub fn emscripten_memcpy_js(ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> Result<(), RuntimeError> {
+    emscripten_memcpy_big(ctx, dest, src, n).map(drop)
+}
+
 /// `emscripten_memcpy_big(dest, src, n) -> dest`: `memmove` within guest
 /// memory. Out of bounds: a trap.
 pub fn emscripten_memcpy_big(mut ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> Result<u32, RuntimeError> {
@@ -72,16 +79,36 @@ pub fn emscripten_memcpy_big(mut ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> R
     .map_err(mem_trap)
 }
 
-/// `_mmap_js(addr, len, prot, flags, fd, offset, allocated) -> ptr`: maps
-/// `len` bytes of the file `fd` from `offset` into a fresh, zeroed block of
-/// whole pages from the guest's `emscripten_builtin_memalign` (or `malloc`)
-/// (a copy; `*allocated = 1` so `munmap` frees it), as MEMFS does.
-/// Anonymous maps never get here (libc serves them). Errors (negated):
-/// `EBADF`, `EACCES` (not readable), `EINVAL` (negative offset, length 0),
-/// `ENOMEM`.
+/// `_mmap_js(len, prot, flags, fd, offset, allocated, addr) -> 0` (emcc
+/// 3.1.2x and later; `offset` an i64, split in two i32s without
+/// `WASM_BIGINT`): maps `len` bytes of the file `fd` from `offset` into a
+/// fresh, zeroed block of whole pages from the guest's
+/// `emscripten_builtin_memalign` (or `malloc`) (a copy; `*allocated = 1`
+/// so `munmap` frees it), as MEMFS does, and stores the block's address
+/// at `addr`. Anonymous maps never get here (libc serves them). Errors
+/// (negated): `EBADF`, `EACCES` (not readable), `EINVAL` (negative offset,
+/// length 0), `ENOMEM`, `EFAULT`.
 pub fn mmap_js(
-    mut ctx: Ctx<'_>, _addr: i32, len: u32, _prot: i32, _flags: i32, fd: i32, offset: i32, allocated: u32,
+    mut ctx: Ctx<'_>, len: u32, _prot: i32, _flags: i32, fd: i32, offset: i64, allocated: u32, addr: u32,
 ) -> Result<i32, RuntimeError> {
+    let ptr = map(ctx.as_mut(), len, fd, offset, allocated)?;
+    if ptr < 0 {
+        return Ok(ptr);
+    }
+    let r = with_memory(&mut ctx, |_, mem| mem.write_u32(addr, ptr as u32));
+    Ok(r.map_or_else(neg, |()| 0))
+}
+
+/// `_mmap_js(addr, len, prot, flags, fd, offset, allocated) -> ptr` of
+/// emcc 3.1.6 (`offset` an i32; the block's address is the result): as
+/// [`mmap_js`].
+pub fn mmap_js_3_1_6(
+    ctx: Ctx<'_>, _addr: i32, len: u32, _prot: i32, _flags: i32, fd: i32, offset: i32, allocated: u32,
+) -> Result<i32, RuntimeError> {
+    map(ctx, len, fd, i64::from(offset), allocated)
+}
+
+fn map(mut ctx: Ctx<'_>, len: u32, fd: i32, offset: i64, allocated: u32) -> Result<i32, RuntimeError> {
     let size = match map_size(&mut ctx, fd, offset, len) {
         Ok(size) => size,
         Err(e) => return Ok(neg(e)),
@@ -102,7 +129,7 @@ pub fn mmap_js(
 /// The size of the block a mapping of `len` bytes of `fd` at `offset`
 /// takes: whole pages, as the glue's `mmapAlloc`. Errors: `EINVAL`
 /// (negative offset, length 0), `EBADF`, `EACCES` (not open for reading).
-fn map_size(ctx: &mut Ctx<'_>, fd: i32, offset: i32, len: u32) -> Result<u32, Errno> {
+fn map_size(ctx: &mut Ctx<'_>, fd: i32, offset: i64, len: u32) -> Result<u32, Errno> {
     if offset < 0 {
         return Err(Errno::Inval);
     }
@@ -161,18 +188,27 @@ fn write_all_at(file: &mut OpenFile, data: &[u8], offset: u64) -> Result<(), Err
     Ok(())
 }
 
-/// `_munmap_js(addr, len, prot, flags, fd, offset) -> 0`: writes a shared,
-/// writable mapping back to its file (`msync`), as MEMFS does; the guest
-/// frees the block itself. Errors (negated): `EBADF`, `EFAULT`.
+/// `_munmap_js(addr, len, prot, flags, fd, offset) -> 0` (`offset` an
+/// i64 from emcc 3.1.2x on): writes a shared, writable mapping back to its
+/// file (`msync`), as MEMFS does; the guest frees the block itself.
+/// Errors (negated): `EBADF`, `EFAULT`, `EINVAL` (negative offset).
 pub fn munmap_js(
-    mut ctx: Ctx<'_>, addr: u32, len: u32, prot: i32, flags: i32, fd: i32, offset: i32,
+    mut ctx: Ctx<'_>, addr: u32, len: u32, prot: i32, flags: i32, fd: i32, offset: i64,
 ) -> Result<i32, RuntimeError> {
     if flags & MAP_SHARED == 0 || prot & PROT_WRITE == 0 || fd < 0 {
         return Ok(0);
     }
     let r = with_memory(&mut ctx, |s, mem| {
+        let offset = u64::try_from(offset).map_err(|_| Errno::Inval)?;
         let file = s.host.fds.file(fd as u32, Access::WRITE)?;
-        write_all_at(file, mem.slice(addr, len)?, offset.max(0) as u64)
+        write_all_at(file, mem.slice(addr, len)?, offset)
     });
     Ok(r.map_or_else(neg, |()| 0))
+}
+
+/// `_munmap_js` of emcc 3.1.6 (`offset` an i32): as [`munmap_js`].
+pub fn munmap_js_3_1_6(
+    ctx: Ctx<'_>, addr: u32, len: u32, prot: i32, flags: i32, fd: i32, offset: i32,
+) -> Result<i32, RuntimeError> {
+    munmap_js(ctx, addr, len, prot, flags, fd, i64::from(offset))
 }

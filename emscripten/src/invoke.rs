@@ -106,7 +106,7 @@ pub fn trampoline(
 
 /// The function at `index` of the guest's table, which must have the
 /// call site's type `callee`: else a trap naming what was found.
-fn table_entry(
+pub(crate) fn table_entry(
     ctx: &mut Ctx<'_>, g: &crate::guest::Guest, index: u32, name: &str, callee: &FunctionType,
 ) -> Result<Function, RuntimeError> {
     let table = g.table.as_ref().ok_or_else(|| missing("__indirect_function_table"))?;

@@ -48,16 +48,20 @@
 #![allow(clippy::too_many_arguments)]
 #![warn(missing_docs)]
 
+pub mod cxa;
 pub mod exceptions;
 pub mod glue;
 mod guest;
 pub mod heap;
 pub mod invoke;
+pub mod layout;
+pub mod legalize;
+pub mod poll;
 pub mod proc;
 pub mod syscall;
 pub mod time;
 
-use imports::define::{logged, Table};
+use imports::define::{logged, Import, Table};
 use imports::driver::{self, Caller, Defined, ImportSet};
 use imports::log::{LogScopes, Results, Site};
 use imports::{Host, ModuleConfig, Outcome};
@@ -65,7 +69,7 @@ use std::sync::Arc;
 use thiserror::Error;
 use wasmer::{
     AsStoreMut, AsyncFunctionEnvMut, ExternType, Function, FunctionEnv, FunctionEnvMut, FunctionType, ImportType,
-    Imports, Instance, Module, RuntimeError, Store, Type, Value,
+    Imports, Instance, Module, RuntimeError, Store, Value,
 };
 
 pub use glue::{Glue, GlueError, Names};
@@ -133,6 +137,7 @@ pub struct Options {
     invoke_stack_budget: usize,
     names: Arc<Names>,
     own: Imports,
+    stat_layout: Option<layout::StatLayout>,
 }
 
 impl Default for Options {
@@ -141,11 +146,19 @@ impl Default for Options {
             invoke_stack_budget: invoke::DEFAULT_INVOKE_STACK,
             names: Arc::default(),
             own: Imports::new(),
+            stat_layout: None,
         }
     }
 }
 
 impl Options {
+    /// The guest's `struct stat`, for a module of emcc 3.1.20 to 3.1.41,
+    /// which [`layout::StatLayout::of`] cannot tell from a later one.
+    pub fn stat_layout(mut self, layout: layout::StatLayout) -> Self {
+        self.stat_layout = Some(layout);
+        self
+    }
+
     /// The defaults ([`invoke::DEFAULT_INVOKE_STACK`]).
     pub fn new() -> Self {
         Self::default()
@@ -210,6 +223,8 @@ pub struct State {
     pub exiting: bool,
     /// The guest's exports, once bound.
     pub guest: Option<Guest>,
+    /// The `struct stat` of the guest's libc ([`layout::StatLayout`]).
+    pub stat_layout: layout::StatLayout,
     /// How many `invoke_*` calls are active.
     pub invoke_depth: u32,
     /// Address of a local in the outermost active `invoke_*` call.
@@ -229,6 +244,7 @@ impl Default for State {
             clock_start: None,
             exiting: false,
             guest: None,
+            stat_layout: layout::StatLayout::Current,
             invoke_depth: 0,
             invoke_stack_base: 0,
             invoke_stack_budget: invoke::DEFAULT_INVOKE_STACK,
@@ -272,11 +288,27 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "__syscall_readlinkat" [FILESYSTEM] (_, _: cstr) => syscall::readlinkat;
         "__syscall_symlinkat" [FILESYSTEM] (_: cstr, _, _: cstr) => syscall::symlinkat;
         "__syscall_ftruncate64" [FILESYSTEM] => syscall::ftruncate64;
+        "__syscall_chmod" [FILESYSTEM] (_: cstr) => syscall::chmod;
+        "__syscall_fchmod" [FILESYSTEM] => syscall::fchmod;
+        "__syscall_fchmodat2" [FILESYSTEM] (_, _: cstr) => syscall::fchmodat2;
+        "__syscall_fchown32" [FILESYSTEM] => syscall::fchown32;
+        "__syscall_getuid32" [NONE] => syscall::getuid32;
+        "__syscall_getgid32" [NONE] => syscall::getuid32;
+        "__syscall_utimensat" [FILESYSTEM] (_, _: cstr) => syscall::utimensat;
+        "__syscall_statfs64" [FILESYSTEM] (_: cstr) => syscall::statfs64;
+        "__syscall_fstatfs64" [FILESYSTEM] => syscall::fstatfs64;
+        "__syscall_pipe2" [FILESYSTEM] => poll::pipe2;
+        "__syscall_poll" [POLL] => poll::poll;
+        "__syscall_poll_nonblocking" [POLL] => poll::poll_nonblocking;
         "_mmap_js" [MEMORY] => heap::mmap_js;
+        "_mmap_js" [MEMORY] => heap::mmap_js_3_1_6;
         "_munmap_js" [MEMORY] => heap::munmap_js;
+        "_munmap_js" [MEMORY] => heap::munmap_js_3_1_6;
         "emscripten_resize_heap" [MEMORY] => heap::emscripten_resize_heap;
         "emscripten_notify_memory_growth" [MEMORY] => heap::emscripten_notify_memory_growth;
         "emscripten_memcpy_big" [MEMORY] => heap::emscripten_memcpy_big;
+        "emscripten_memcpy_js" [MEMORY] => heap::emscripten_memcpy_js;
+        "_emscripten_memcpy_js" [MEMORY] => heap::emscripten_memcpy_js;
         "emscripten_get_heap_max" [NONE] => heap::emscripten_get_heap_max;
         "emscripten_get_now" [CLOCK] => time::emscripten_get_now;
         "clock_gettime" [CLOCK] => time::clock_gettime;
@@ -292,6 +324,12 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "getentropy" [RANDOM] => proc::getentropy;
         "exit" [PROC] => proc::exit;
         "abort" [PROC] => proc::abort;
+        "_abort_js" [PROC] => proc::abort_js;
+        "__assert_fail" [PROC] (_: cstr, _: cstr) => proc::assert_fail;
+        "_emscripten_system" [PROC] (_: cstr) => proc::emscripten_system;
+        "__call_sighandler" [PROC] => proc::call_sighandler;
+        "_setitimer_js" [CLOCK] => proc::setitimer_js;
+        "_emscripten_runtime_keepalive_clear" [NONE] => proc::runtime_keepalive_clear;
         "setTempRet0" [NONE] => proc::set_temp_ret0;
         "getTempRet0" [NONE] => proc::get_temp_ret0;
         "emscripten_sleep" [POLL] => proc::emscripten_sleep;
@@ -309,6 +347,7 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "__cxa_decrement_exception_refcount" [EXCEPTIONS] => exceptions::cxa_decrement_exception_refcount;
         "__resumeException" [EXCEPTIONS] => exceptions::resume_exception;
         "llvm_eh_typeid_for" [EXCEPTIONS] => exceptions::llvm_eh_typeid_for;
+        "__throw_exception_with_stack_trace" [EXCEPTIONS] => exceptions::throw_exception_with_stack_trace;
     },
     base: None,
     results: Results::Values,
@@ -397,7 +436,10 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
         store,
         EmEnv {
             host,
-            state: State::default(),
+            state: State {
+                stat_layout: layout::StatLayout::of(module),
+                ..State::default()
+            },
         },
     );
     let imported = wasi_snapshot_preview1::imported_by(module);
@@ -426,7 +468,8 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
             // parameter split in two i32 halves (`fd_seek` above all).
             (wasi_snapshot_preview1::MODULE, Some(ty)) => {
                 let Ok(f) = wasi.get_function(name) else { continue };
-                match legalized(store, &env, f, ty) {
+                let own = f.ty(store);
+                match legalize::adapter(store, &env, f, &own, ty) {
                     Some(adapter) => imports.define(module, minified, adapter),
                     None if module != wasi_snapshot_preview1::MODULE => imports.define(module, minified, f.clone()),
                     None => {}
@@ -454,51 +497,6 @@ fn js_only(names: &Names, import: &ImportType) -> Option<Error> {
         code: mapped.js.clone()?,
     })
 }
-/// An adapter from `ty`, the legalized form of `inner`'s type (each i64
-/// parameter passed as two i32 halves, low first, as Emscripten's i64
-/// legalization for JavaScript imports does), to `inner`. `None` when `ty`
-/// is `inner`'s own type or not its legalized form.
-fn legalized(
-    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, inner: &Function, ty: &FunctionType,
-) -> Option<Function> {
-    let own = inner.ty(store);
-    if &own == ty || own.results() != ty.results() {
-        return None;
-    }
-    let split: Vec<Type> = own
-        .params()
-        .iter()
-        .flat_map(|t| match t {
-            Type::I64 => vec![Type::I32, Type::I32],
-            t => vec![*t],
-        })
-        .collect();
-    if split != ty.params() {
-        return None;
-    }
-    let inner = inner.clone();
-    Some(Function::new_with_env(
-        store,
-        env,
-        ty.clone(),
-        move |mut ctx: Ctx<'_>, args: &[Value]| {
-            let mut joined = Vec::with_capacity(own.params().len());
-            let mut it = args.iter();
-            for t in own.params() {
-                let v = match (t, it.next()) {
-                    (Type::I64, Some(Value::I32(lo))) => {
-                        let hi = it.next().and_then(Value::i32).unwrap_or(0);
-                        Value::I64((i64::from(hi) << 32) | i64::from(*lo as u32))
-                    }
-                    (_, Some(v)) => v.clone(),
-                    (_, None) => return Err(RuntimeError::new("legalized import: missing argument")),
-                };
-                joined.push(v);
-            }
-            inner.call(&mut ctx, &joined).map(|r| r.into_vec())
-        },
-    ))
-}
 
 /// The `env` function `name` with the type `ty` the guest imports it
 /// with: a table row (logged as its scope says), or one made for `ty`.
@@ -508,21 +506,43 @@ fn env_function(
     if let Some(family) = family(name) {
         return family_function(store, env, name, family, ty);
     }
-    let row = FUNCTIONS.get(name).ok_or_else(|| Error::Unsupported(name.into()))?;
-    let have = match (row.ty)() {
-        ExternType::Function(have) => have,
+    let (row, own) = row_for(name, ty)?;
+    let f = match FUNCTIONS.make(store, env, MODULE, row) {
+        wasmer::Extern::Function(f) => f,
         _ => return Err(Error::Unsupported(name.into())),
     };
-    if &have != ty {
-        return Err(Error::ImportType {
-            name: name.into(),
-            expected: have.to_string(),
-            found: ty.to_string(),
-        });
+    match &own == ty {
+        true => Ok(f),
+        false => legalize::adapter(store, env, &f, &own, ty).ok_or_else(|| Error::Unsupported(name.into())),
     }
-    match FUNCTIONS.make(store, env, MODULE, row) {
-        wasmer::Extern::Function(f) => Ok(f),
-        _ => Err(Error::Unsupported(name.into())),
+}
+
+/// The row of `name` whose type is `ty`, or whose type legalizes to `ty`
+/// ([`legalize::legal`]), with the row's own type. Rows may repeat a name
+/// with the types different emcc versions give it. Errors: no row of that
+/// name ([`Error::Unsupported`]), none of that type ([`Error::ImportType`],
+/// listing the types provided).
+fn row_for(name: &str, ty: &FunctionType) -> Result<(&'static Import<EmEnv>, FunctionType), Error> {
+    let rows: Vec<(&'static Import<EmEnv>, FunctionType)> = FUNCTIONS
+        .rows()
+        .filter(|r| r.name == name)
+        .filter_map(|r| match (r.ty)() {
+            ExternType::Function(t) => Some((r, t)),
+            _ => None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(Error::Unsupported(name.into()));
+    }
+    let exact = rows.iter().position(|(_, t)| t == ty);
+    let legal = || rows.iter().position(|(_, t)| &legalize::legal(t) == ty);
+    match exact.or_else(legal) {
+        Some(i) => Ok(rows[i].clone()),
+        None => Err(Error::ImportType {
+            name: name.into(),
+            expected: rows.iter().map(|(_, t)| t.to_string()).collect::<Vec<_>>().join(" or "),
+            found: ty.to_string(),
+        }),
     }
 }
 
@@ -623,6 +643,9 @@ impl ImportSet for Emscripten {
     fn instantiate(store: &mut impl AsStoreMut, host: Host, module: &Module, options: Options) -> Result<Self, Error> {
         let em = instantiate_with(store, host, module, &options)?;
         em.set_invoke_stack_budget(store, options.invoke_stack_budget);
+        if let Some(layout) = options.stat_layout {
+            em.env.as_mut(store).state.stat_layout = layout;
+        }
         Ok(em)
     }
 
@@ -642,9 +665,7 @@ impl ImportSet for Emscripten {
             MODULE => match family(import.name()) {
                 Some(Family::Invoke(_)) => invoke::fits(ty),
                 Some(Family::FindMatchingCatch(_)) => exceptions::find_matching_catch_fits(ty),
-                None => FUNCTIONS
-                    .get(import.name())
-                    .is_some_and(|row| (row.ty)() == ExternType::Function(ty.clone())),
+                None => row_for(import.name(), ty).is_ok(),
             },
             _ => false,
         }

@@ -106,3 +106,76 @@ pub fn sleep_step(ctx: &mut Ctx<'_>, ms: u32, origin: Option<u64>) -> Result<asy
     sleeper.nanosleep(ns);
     Ok(done)
 }
+
+/// `_abort_js()` (emcc 3.1.58 and later): `abort()`.
+pub fn abort_js(ctx: Ctx<'_>) -> Result<(), RuntimeError> {
+    abort(ctx)
+}
+
+/// `__assert_fail(condition, file, line, function)`: a failed `assert`
+/// ends the guest with an [`Aborted`] trap saying what the glue prints:
+/// `Assertion failed: <condition>, at: <file>,<line>,<function>`.
+pub fn assert_fail(mut ctx: Ctx<'_>, cond: u32, file: u32, line: i32, func: u32) -> Result<(), RuntimeError> {
+    let text = |mem: &imports::GuestMemory<'_>, p: u32, none: &str| match p {
+        0 => none.to_string(),
+        p => c_string(mem, p).unwrap_or_else(|_| "?".into()),
+    };
+    let msg = with_memory(&mut ctx, |_, mem| {
+        Ok(format!(
+            "Assertion failed: {}, at: {},{line},{}",
+            text(mem, cond, ""),
+            text(mem, file, "unknown filename"),
+            text(mem, func, "unknown function"),
+        ))
+    })
+    .map_err(mem_trap)?;
+    Err(Aborted(msg).trap())
+}
+
+/// `_emscripten_system(command)`: a guest may not run host commands, so
+/// there is no shell: `system(NULL)` is 0 and any command `-ENOSYS`, as
+/// the glue answers outside node (RATIONALE.md, "`system()`").
+pub fn emscripten_system(_ctx: Ctx<'_>, command: u32) -> i32 {
+    match command {
+        0 => 0,
+        _ => crate::syscall::neg(imports::Errno::Nosys),
+    }
+}
+
+/// `__call_sighandler(handler, signal)`: calls the guest's handler (a
+/// table index) with `signal`, as `raise()` needs. Errors: a trap for an
+/// index that is not a `(i32) -> ()` function.
+pub fn call_sighandler(mut ctx: Ctx<'_>, handler: u32, signal: i32) -> Result<(), RuntimeError> {
+    let g = crate::guest::guest(&ctx)?;
+    let ty = wasmer::FunctionType::new([wasmer::Type::I32], []);
+    let f = crate::invoke::table_entry(&mut ctx, &g, handler, "__call_sighandler", &ty)?;
+    f.call(&mut ctx, &[wasmer::Value::I32(signal)]).map(drop)
+}
+
+/// `_setitimer_js(which, timeout_ms) -> 0`: accepts the timer and never
+/// fires it. The glue's timer fires from node's event loop, which a
+/// program that has not returned from `main` never reaches, and an
+/// `EXIT_RUNTIME` exit clears it (RATIONALE.md, "Signals and itimers").
+pub fn setitimer_js(_ctx: Ctx<'_>, _which: i32, _timeout_ms: f64) -> i32 {
+    0
+}
+
+/// `_emscripten_runtime_keepalive_clear()`: nothing to clear, as this
+/// host ends a guest when `main` returns (or `exit` is called).
+pub fn runtime_keepalive_clear(_ctx: Ctx<'_>) {}
+
+/// The NUL-terminated string at `ptr`, lossily decoded (at most 64 KiB).
+/// Errors: `EFAULT`.
+pub(crate) fn c_string(mem: &imports::GuestMemory<'_>, ptr: u32) -> Result<String, imports::Errno> {
+    let bytes = mem.bytes();
+    let start = ptr as usize;
+    if start >= bytes.len() {
+        return Err(imports::Errno::Fault);
+    }
+    let end = (start + 65536).min(bytes.len());
+    let nul = bytes[start..end]
+        .iter()
+        .position(|&b| b == 0)
+        .ok_or(imports::Errno::Fault)?;
+    Ok(String::from_utf8_lossy(&bytes[start..start + nul]).into_owned())
+}

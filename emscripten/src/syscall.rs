@@ -14,9 +14,10 @@
 //! (`system/lib/libc/musl/arch/emscripten/bits/errno.h` defines `ENOENT` as
 //! `__WASI_ERRNO_NOENT`), so `-(Errno as i32)` is what it expects.
 
+use crate::layout::{write_stat, write_statfs};
 use crate::{Ctx, EmEnv};
 use imports::descriptor::{Descriptor, FdFlags};
-use imports::fs::Stat;
+use imports::fs::SetTime;
 use imports::posix::linux::{
     open_flags, status_flags, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, O_APPEND, O_CLOEXEC,
     O_DIRECTORY, O_NONBLOCK,
@@ -24,8 +25,6 @@ use imports::posix::linux::{
 use imports::posix::{self, dir, fd as fdops, path as ops, Base, Namespace};
 use imports::{with_memory, Errno, GuestMemory};
 
-/// Size of `struct stat` (wasm32 musl as Emscripten builds it).
-pub const STAT_SIZE: u32 = 88;
 /// Size of one `struct dirent` record written by `getdents64`.
 pub const DIRENT_SIZE: u32 = 280;
 
@@ -35,7 +34,7 @@ pub(crate) fn neg(e: Errno) -> i32 {
 }
 
 /// Runs `f` with the environment and memory; a syscall result.
-fn sys<F>(ctx: &mut Ctx<'_>, f: F) -> i32
+pub(crate) fn sys<F>(ctx: &mut Ctx<'_>, f: F) -> i32
 where
     F: FnOnce(&mut EmEnv, &mut GuestMemory<'_>) -> Result<i32, Errno>,
 {
@@ -43,7 +42,7 @@ where
 }
 
 /// Runs `f`, a syscall that answers 0 on success.
-fn sys0<F>(ctx: &mut Ctx<'_>, f: F) -> i32
+pub(crate) fn sys0<F>(ctx: &mut Ctx<'_>, f: F) -> i32
 where
     F: FnOnce(&mut EmEnv, &mut GuestMemory<'_>) -> Result<(), Errno>,
 {
@@ -51,7 +50,7 @@ where
 }
 
 /// A descriptor argument: negative is `EBADF`.
-fn fd(fd: i32) -> Result<u32, Errno> {
+pub(crate) fn fd(fd: i32) -> Result<u32, Errno> {
     u32::try_from(fd).map_err(|_| Errno::Badf)
 }
 
@@ -94,33 +93,6 @@ fn path_at<'n, 'm>(
 ) -> Result<(Base<'n>, &'m str), Errno> {
     let p = cstr(mem, ptr)?;
     Ok((at(ns, dirfd, p)?, p))
-}
-
-/// Writes `struct stat` (88 bytes) as the glue's `doStat` lays it out:
-/// `st_dev` +0, `__st_ino_truncated` +8, `st_mode` +12, `st_nlink` +16,
-/// `st_uid`/`st_gid`/`st_rdev` +20/+24/+28 (0), `st_size` +40 (i64),
-/// `st_blksize` +48 (4096), `st_blocks` +52, `st_atim`/`st_mtim`/`st_ctim`
-/// +56/+64/+72 (i32 seconds, i32 ns), `st_ino` +80 (i64).
-fn write_stat(mem: &mut GuestMemory<'_>, buf: u32, st: &Stat) -> Result<(), Errno> {
-    let b = mem.slice_mut(buf, STAT_SIZE)?;
-    b.fill(0);
-    let mut put = |off: usize, bytes: &[u8]| b[off..off + bytes.len()].copy_from_slice(bytes);
-    put(0, &(st.dev as u32).to_le_bytes());
-    put(8, &(st.ino as u32).to_le_bytes());
-    put(12, &st.st_mode().to_le_bytes());
-    put(16, &(st.nlink.min(u64::from(u32::MAX)) as u32).to_le_bytes());
-    put(40, &st.size.to_le_bytes());
-    put(48, &4096u32.to_le_bytes());
-    put(
-        52,
-        &(st.size.div_ceil(512).min(u64::from(u32::MAX)) as u32).to_le_bytes(),
-    );
-    for (off, t) in [(56, st.atim), (64, st.mtim), (72, st.ctim)] {
-        put(off, &((t / 1_000_000_000) as u32).to_le_bytes());
-        put(off + 4, &((t % 1_000_000_000) as u32).to_le_bytes());
-    }
-    put(80, &st.ino.to_le_bytes());
-    Ok(())
 }
 
 /// `__syscall_open(path, flags, varargs) -> fd`: as `openat(AT_FDCWD, ...)`.
@@ -253,7 +225,7 @@ pub fn lstat64(ctx: Ctx<'_>, path: u32, buf: u32) -> i32 {
 pub fn fstat64(mut ctx: Ctx<'_>, fd: i32, buf: u32) -> i32 {
     sys0(&mut ctx, |env, mem| {
         let st = fdops::fstat(&mut env.host.fds, self::fd(fd)?)?;
-        write_stat(mem, buf, &st)
+        write_stat(mem, buf, &st, env.state.stat_layout)
     })
 }
 
@@ -272,7 +244,7 @@ pub fn fstatat64(mut ctx: Ctx<'_>, dirfd: i32, path: u32, buf: u32, flags: i32) 
             let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
             ops::stat(&env.host, base, p, flags & AT_SYMLINK_NOFOLLOW == 0)?
         };
-        write_stat(mem, buf, &st)
+        write_stat(mem, buf, &st, env.state.stat_layout)
     })
 }
 
@@ -345,10 +317,11 @@ pub fn dup(mut ctx: Ctx<'_>, oldfd: i32) -> i32 {
 /// `EINVAL` (`fd == newfd`, other flags).
 pub fn dup3(mut ctx: Ctx<'_>, oldfd: i32, newfd: i32, flags: i32) -> i32 {
     sys(&mut ctx, |env, _| {
-        let (from, to) = (fd(oldfd)?, fd(newfd)?);
-        if from == to || flags & !O_CLOEXEC != 0 {
+        // Linux checks these before the descriptors: dup3(-1, -1, 0) is EINVAL.
+        if oldfd == newfd || flags & !O_CLOEXEC != 0 {
             return Err(Errno::Inval);
         }
+        let (from, to) = (fd(oldfd)?, fd(newfd)?);
         env.host.fds.duplicate_to(from, to)?;
         Ok(newfd)
     })
@@ -466,11 +439,108 @@ pub fn symlinkat(mut ctx: Ctx<'_>, target: u32, dirfd: i32, linkpath: u32) -> i3
     })
 }
 
-/// `__syscall_ftruncate64(fd, low, high)` (i64 length legalized into two
-/// i32 halves, as 3.1.6 builds without `WASM_BIGINT` pass it): sets the
-/// file's length ([`fdops::ftruncate`]). Errors: `EBADF`, `EINVAL`
+/// `__syscall_ftruncate64(fd, length)`: sets the file's length
+/// ([`fdops::ftruncate`]); builds without `WASM_BIGINT` pass `length` as
+/// two i32 halves ([`crate::legalize`]). Errors: `EBADF`, `EINVAL`
 /// (negative, or not a regular file open for writing).
-pub fn ftruncate64(mut ctx: Ctx<'_>, fildes: i32, low: u32, high: i32) -> i32 {
-    let len = (i64::from(high) << 32) | i64::from(low);
+pub fn ftruncate64(mut ctx: Ctx<'_>, fildes: i32, len: i64) -> i32 {
     sys0(&mut ctx, |env, _| fdops::ftruncate(&mut env.host.fds, fd(fildes)?, len))
+}
+
+/// `__syscall_chmod(path, mode)`: as `fchmodat(AT_FDCWD, path, mode, 0)`.
+pub fn chmod(ctx: Ctx<'_>, path: u32, mode: i32) -> i32 {
+    fchmodat2(ctx, AT_FDCWD, path, mode, 0)
+}
+
+/// `__syscall_fchmodat2(dirfd, path, mode, flags)`: sets the permission
+/// bits of `path` ([`ops::chmod`]; `AT_SYMLINK_NOFOLLOW` changes the
+/// link's own, which no file system here keeps: `ENOTSUP`). Errors:
+/// `ENOENT`, `ENOTSUP`, `EROFS`, `EFAULT`.
+pub fn fchmodat2(mut ctx: Ctx<'_>, dirfd: i32, path: u32, mode: i32, flags: i32) -> i32 {
+    sys0(&mut ctx, |env, mem| {
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+        ops::chmod(&env.host, base, p, flags & AT_SYMLINK_NOFOLLOW == 0, mode as u32)
+    })
+}
+
+/// `__syscall_fchmod(fd, mode)`: as [`fdops::fchmod`]. Errors: `EBADF`,
+/// `ENOTSUP`, `EROFS`.
+pub fn fchmod(mut ctx: Ctx<'_>, fildes: i32, mode: i32) -> i32 {
+    sys0(&mut ctx, |env, _| {
+        fdops::fchmod(&mut env.host.fds, fd(fildes)?, mode as u32)
+    })
+}
+
+/// `__syscall_fchown32(fd, owner, group)`: as [`fdops::fchown`] (-1 keeps
+/// an id). Errors: `EBADF`, `EPERM` (an owner other than
+/// [`ops::OWNER`]).
+pub fn fchown32(mut ctx: Ctx<'_>, fildes: i32, owner: i32, group: i32) -> i32 {
+    let id = |v: i32| (v != -1).then_some(v as u32);
+    sys0(&mut ctx, |env, _| {
+        fdops::fchown(&mut env.host.fds, fd(fildes)?, (id(owner), id(group)))
+    })
+}
+
+/// `__syscall_getuid32()` and `__syscall_getgid32()`: the one owner of
+/// every file here ([`ops::OWNER`], 0, what the glue answers).
+pub fn getuid32(_ctx: Ctx<'_>) -> i32 {
+    ops::OWNER as i32
+}
+
+const UTIME_NOW: u32 = 0x3fff_ffff;
+const UTIME_OMIT: u32 = 0x3fff_fffe;
+
+/// One `struct timespec` (i64 seconds, i32 ns; 16 bytes) of `utimensat`.
+fn set_time(mem: &GuestMemory<'_>, at: u32) -> Result<SetTime, Errno> {
+    let sec = i64::from_le_bytes(mem.slice(at, 8)?.try_into().map_err(|_| Errno::Fault)?);
+    let nsec = mem.read_u32(at.checked_add(8).ok_or(Errno::Fault)?)?;
+    match nsec {
+        UTIME_NOW => Ok(SetTime::Now),
+        UTIME_OMIT => Ok(SetTime::Omit),
+        n if n >= 1_000_000_000 => Err(Errno::Inval),
+        n => {
+            let sec = u64::try_from(sec).map_err(|_| Errno::Inval)?;
+            let ns = sec.checked_mul(1_000_000_000).and_then(|s| s.checked_add(u64::from(n)));
+            ns.map(SetTime::At).ok_or(Errno::Inval)
+        }
+    }
+}
+
+/// `__syscall_utimensat(dirfd, path, times, flags)`: sets the access and
+/// modification times of `path` ([`ops::utimes`]) from two `struct
+/// timespec`s (`UTIME_NOW`, `UTIME_OMIT` as POSIX says), or both to now
+/// when `times` is null. Errors: `ENOENT`, `EINVAL` (ns out of range, a
+/// time before 1970), `EROFS`, `EFAULT`.
+pub fn utimensat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, times: u32, flags: i32) -> i32 {
+    sys0(&mut ctx, |env, mem| {
+        let t = match times {
+            0 => (SetTime::Now, SetTime::Now),
+            _ => (
+                set_time(mem, times)?,
+                set_time(mem, times.checked_add(16).ok_or(Errno::Fault)?)?,
+            ),
+        };
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+        ops::utimes(&env.host, base, p, flags & AT_SYMLINK_NOFOLLOW == 0, t)
+    })
+}
+
+/// `__syscall_statfs64(path, size, buf)`: the glue's fixed answer for
+/// every file system ([`write_statfs`]) once `path` is found. Errors:
+/// `ENOENT`, `EFAULT`.
+pub fn statfs64(mut ctx: Ctx<'_>, path: u32, _size: u32, buf: u32) -> i32 {
+    sys0(&mut ctx, |env, mem| {
+        let (base, p) = path_at(&env.state.ns, mem, AT_FDCWD, path)?;
+        ops::stat(&env.host, base, p, true)?;
+        write_statfs(mem, buf)
+    })
+}
+
+/// `__syscall_fstatfs64(fd, size, buf)`: as [`statfs64`] for an open
+/// descriptor. Errors: `EBADF`, `EFAULT`.
+pub fn fstatfs64(mut ctx: Ctx<'_>, fildes: i32, _size: u32, buf: u32) -> i32 {
+    sys0(&mut ctx, |env, mem| {
+        env.host.fds.get(fd(fildes)?)?;
+        write_statfs(mem, buf)
+    })
 }

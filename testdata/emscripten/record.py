@@ -20,7 +20,8 @@ an Emscripten `abort()` or an uncaught C++ exception makes node exit with 1
 after printing "Aborted(...)" or "exiting due to exception"; natively both
 are SIGABRT, and wasmer-imports reports them as a trap, exit 134.
 
-Usage: record.py [--check] [program...]
+Usage: record.py [--check] [--root VERSION] [program...]
+(--root: the programs of testdata/emscripten/VERSION, built by build-current.sh)
 """
 import os
 import shutil
@@ -28,9 +29,12 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.abspath(__file__))
+HERE = SRC  # the folder of programs: testdata/emscripten, or --root VERSION under it
 GLUE = os.environ.get("GLUE", "/tmp/emscripten-glue")
 TRAP_EXIT = 134
+# Debian 12's node 20 needs this for 3.1.6's glue; current glue runs on node 24 without.
+NODE_FLAGS = os.environ.get("NODE_FLAGS", "--no-experimental-fetch").split()
 
 
 def parse(path):
@@ -65,12 +69,12 @@ def record(prog, case, check):
             shutil.copytree(os.path.join(pdir, host), dst)
             args = [dst + a[len(guest):] if a == guest or a.startswith(guest + "/") else a for a in args]
         if prog.startswith("invoke"):
-            cmd = ["node", os.path.join(HERE, "src", "invoke_runner.js"), os.path.join(pdir, prog + ".wasm")]
+            cmd = ["node", os.path.join(SRC, "src", "invoke_runner.js"), os.path.join(pdir, prog + ".wasm")]
         elif os.path.exists(os.path.join(pdir, prog + ".js")):
             # minified-*: the checked-in glue, run as built (no --pre-js).
             cmd = ["node", os.path.join(pdir, prog + ".js")]
         else:
-            cmd = ["node", "--no-experimental-fetch", os.path.join(GLUE, prog + ".js")]
+            cmd = ["node", *NODE_FLAGS, os.path.join(GLUE, prog + ".js")]
         run_env = dict(env)
         run_env["TZ"] = "UTC"
         run_env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
@@ -81,7 +85,10 @@ def record(prog, case, check):
         for t in temps:
             shutil.rmtree(t, ignore_errors=True)
     code = p.returncode
-    if code == 1 and (b"Aborted(" in p.stderr or b"exiting due to exception" in p.stderr):
+    # A standalone build's abort is a bare `unreachable` trap under its glue.
+    # From emcc 4, an uncaught C++ exception is an unhandled promise rejection.
+    trapped = (b"Aborted(", b"exiting due to exception", b"RuntimeError: unreachable", b"ERR_UNHANDLED_REJECTION", b"new CppException(", b"WebAssembly.Exception")
+    if code == 1 and any(t in p.stderr for t in trapped):
         print(f"{prog}/{case}: node exit 1 after abort; recording {TRAP_EXIT} (see README.md)")
         code = TRAP_EXIT
     files = {case + ".stdout": p.stdout, case + ".exit": f"{code}\n".encode()}
@@ -96,12 +103,19 @@ def record(prog, case, check):
             else:
                 open(path, "wb").write(data)
     if p.stderr:
-        sys.stderr.write(f"{prog}/{case} stderr: {p.stderr.decode(errors='replace')}")
+        # The last lines only: node prints a trap with a line of the (minified) glue.
+        tail = [l[:200] for l in p.stderr.decode(errors="replace").splitlines()[-3:]]
+        sys.stderr.write(f"{prog}/{case} stderr: " + "\n  ".join(tail) + "\n")
     return changed
 
 
 def main():
+    global HERE
     argv = sys.argv[1:]
+    if "--root" in argv:
+        i = argv.index("--root")
+        HERE = os.path.join(SRC, argv[i + 1])
+        del argv[i : i + 2]
     check = "--check" in argv
     want = [a for a in argv if a != "--check"]
     changed = False

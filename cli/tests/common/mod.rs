@@ -33,7 +33,8 @@ pub fn cases(subdir: &str) -> Vec<Case> {
     let mut out = Vec::new();
     let root = testdata().join(subdir);
     let mut programs: Vec<PathBuf> = Vec::new();
-    // A program directory holds `*.case` files; others group programs.
+    // A program directory holds `*.case` files; others group programs
+    // (`src` holds sources, and the cases new builds start from).
     let mut stack = vec![root.clone()];
     while let Some(d) = stack.pop() {
         let entries: Vec<PathBuf> = std::fs::read_dir(&d)
@@ -43,7 +44,11 @@ pub fn cases(subdir: &str) -> Vec<Case> {
         if entries.iter().any(|p| p.extension().is_some_and(|e| e == "case")) {
             programs.push(d);
         } else {
-            stack.extend(entries.into_iter().filter(|p| p.is_dir() && !p.ends_with("fixture")));
+            stack.extend(
+                entries
+                    .into_iter()
+                    .filter(|p| p.is_dir() && !p.ends_with("fixture") && !p.ends_with("src")),
+            );
         }
     }
     programs.sort();

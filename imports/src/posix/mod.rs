@@ -17,6 +17,7 @@
 //! - [`fd`]: operations on an open descriptor (`fstat`, `ftruncate`...).
 //! - [`open`]: `open`, from the flags to a finished descriptor.
 //! - [`dir`]: directory listings with `.` and `..`.
+//! - [`pipe`]: in-process pipes, and `poll` readiness.
 //! - [`mode`]: `st_mode` and `d_type` from a [`crate::fs::Stat`].
 //! - [`linux`]: the Linux numbering of `O_*`/`AT_*`/`S_IF*` that
 //!   Emscripten's musl and node (for Go) share.
@@ -28,6 +29,7 @@ pub mod mode;
 pub mod namespace;
 pub mod open;
 pub mod path;
+pub mod pipe;
 
 pub use namespace::{Links, Namespace};
 
