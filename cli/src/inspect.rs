@@ -116,9 +116,10 @@ fn report(file: &Path, module: &Module, names: Option<&Names>) -> Report {
         start: STARTS
             .iter()
             .filter(|s| {
+                let name = names.map_or(**s, |n| n.export_name(s));
                 module
                     .exports()
-                    .any(|e| e.name() == **s && matches!(e.ty(), ExternType::Function(_)))
+                    .any(|e| e.name() == name && matches!(e.ty(), ExternType::Function(_)))
             })
             .map(|s| s.to_string())
             .collect(),

@@ -127,7 +127,10 @@ impl Guest {
         if uses(&|n| n == "__cxa_end_catch" || n == "emscripten_longjmp") {
             self.set_threw.as_ref().ok_or(Error::MissingExport("setThrew"))?;
         }
-        if uses(&|n| n.starts_with("__cxa_") || n == "__resumeException") && !current {
+        // `__cxa_throw` alone (a build without -fexceptions, whose throws
+        // all end the program) allocates nothing.
+        let allocates = |n: &str| (n.starts_with("__cxa_") && n != "__cxa_throw") || n == "__resumeException";
+        if uses(&allocates) && !current {
             self.malloc.as_ref().ok_or(Error::MissingExport("malloc"))?;
             self.free.as_ref().ok_or(Error::MissingExport("free"))?;
         }
@@ -207,6 +210,12 @@ pub(crate) fn mem_trap(e: Errno) -> RuntimeError {
 /// null at the end. Returns `(argc, argv)`.
 pub(crate) fn build_argv(ctx: &mut Ctx<'_>) -> Result<(i32, i32), RuntimeError> {
     let g = guest(ctx)?;
+    // A `main` that reads no arguments (`MAIN_READS_PARAMS=0`): a
+    // release build exports no allocator for argv, and its glue passes
+    // `main(0, 0)` (`src/postamble.js` `callMain`).
+    if g.stack_alloc.is_none() && g.malloc.is_none() {
+        return Ok((0, 0));
+    }
     let args = ctx.data().host.args.clone();
     let argc = i32::try_from(args.len()).map_err(|_| RuntimeError::new("too many arguments"))?;
     let mut ptrs = Vec::with_capacity(args.len() + 1);

@@ -17,6 +17,9 @@ use wasmer::{Module, Store};
 pub struct Case {
     pub name: String,
     pub wasm: PathBuf,
+    /// A minified Emscripten build's glue (`minified-*/<program>.js`),
+    /// which the CLI runs instead of the module.
+    pub glue: Option<PathBuf>,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub dirs: Vec<(PathBuf, String)>,
@@ -55,6 +58,7 @@ pub fn cases(subdir: &str) -> Vec<Case> {
     for dir in programs {
         let prog = dir.file_name().unwrap().to_string_lossy().into_owned();
         let wasm = dir.join(format!("{prog}.wasm"));
+        let glue = Some(dir.join(format!("{prog}.js"))).filter(|_| prog.starts_with("minified-"));
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
         files.sort();
         for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "case")) {
@@ -62,6 +66,7 @@ pub fn cases(subdir: &str) -> Vec<Case> {
             let mut c = Case {
                 name: format!("{}/{stem}", dir.strip_prefix(&root).unwrap().display()),
                 wasm: wasm.clone(),
+                glue: glue.clone(),
                 args: vec![],
                 env: vec![],
                 dirs: vec![],
@@ -175,7 +180,7 @@ pub fn run_cli(c: &Case, extra: &[&str]) -> (Vec<u8>, Vec<u8>, Option<u32>) {
     cmd.arg("--cache-dir")
         .arg(Path::new(env!("CARGO_TARGET_TMPDIR")).join("module-cache"));
     cmd.args(extra);
-    cmd.arg(&c.wasm).arg("--").args(&c.args);
+    cmd.arg(c.glue.as_ref().unwrap_or(&c.wasm)).arg("--").args(&c.args);
     cmd.env_clear();
     cmd.stdin(match &c.stdin {
         Some(p) => Stdio::from(std::fs::File::open(p).unwrap()),
@@ -199,7 +204,8 @@ pub fn check_all_through_cli(subdir: &str, at_least: usize) {
     report(failures, all.len(), at_least);
 }
 
-/// Checks every case of `testdata/<subdir>` through the embedding API.
+/// Checks every case of `testdata/<subdir>` through the embedding API,
+/// but those run from their glue (see `glue.rs`).
 /// `run` gets a store, the module (compiled once per file), the case's
 /// configuration (argv[0] the file's name, its arguments, environment,
 /// stdin, fresh copies of its fixtures mounted, stdout captured) and the
@@ -207,7 +213,7 @@ pub fn check_all_through_cli(subdir: &str, at_least: usize) {
 pub fn check_all_through_api(
     subdir: &str, at_least: usize, run: impl FnMut(&mut Store, &Module, ModuleConfig, &Case) -> Result<u32, String>,
 ) {
-    check_through_api_where(subdir, at_least, |_| true, run)
+    check_through_api_where(subdir, at_least, |c| c.glue.is_none(), run)
 }
 
 /// [`check_all_through_api`] for the cases `only` selects.
