@@ -59,16 +59,28 @@ const DATA_URI: &str = "data:application/octet-stream;base64,";
 /// The longest quote of a JavaScript snippet in an error, in characters.
 const SNIPPET_CHARS: usize = 160;
 
-/// Deepest bracket nesting accepted, so that parsing cannot overflow the
-/// stack (emcc's glue nests about 20 deep).
-const MAX_NESTING: usize = 400;
-
 /// The longest glue read, in bytes (oxc's spans are 32-bit).
 const MAX_LEN: usize = 1 << 30;
 
-/// Stack of the thread the parser runs on: room well beyond
-/// [`MAX_NESTING`], whatever shape the nesting takes.
-const PARSER_STACK: usize = 256 << 20;
+/// The parser (oxc) recurses once per level of nesting, with no limit of
+/// its own. It runs on a thread of its own whose stack has room for as
+/// many levels as the input could make ([`parser_stack`]): this much,
+/// and [`STACK_PER_LEVEL`] per level (measured in a debug build: under 256
+/// bytes a level of `!`, under 4 KiB one of `(`; [`GROUP_LEVELS`] and
+/// twice that for margin). The stack is reserved, not committed: a 60 KB
+/// glue reserves under 100 MiB of address space, a 20 MB `SINGLE_FILE`
+/// glue a few GiB.
+const BASE_STACK: u64 = 64 << 20;
+
+/// The levels [`nesting_bound`] counts for a group (`(`, `[`, a template).
+const GROUP_LEVELS: u64 = 8;
+
+/// Stack bytes allowed for each level of nesting.
+const STACK_PER_LEVEL: u64 = 512;
+
+/// The largest parser stack reserved; glue that could need more is
+/// refused ([`GlueError::TooComplex`]).
+const MAX_STACK: u64 = 8 << 30;
 
 /// Why a glue file could not be read. Each message is one line.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -79,9 +91,10 @@ pub enum GlueError {
     /// Longer than [`MAX_LEN`] bytes.
     #[error("the glue is larger than 1 GiB")]
     TooLarge,
-    /// Nested deeper than the parser is allowed to go.
-    #[error("the glue nests brackets deeper than {MAX_NESTING} levels, which emcc never writes")]
-    TooDeep,
+    /// So many brackets and operators that parsing could need more stack
+    /// than is reserved for it.
+    #[error("the glue has too many brackets and operators to parse safely")]
+    TooComplex,
     /// No `wasmImports` object: not emcc's glue, or a `--closure` build.
     #[error("the glue defines no wasmImports object (not emcc output, or built with --closure)")]
     NoImports,
@@ -214,22 +227,20 @@ impl Glue {
         if source.len() > MAX_LEN {
             return Err(GlueError::TooLarge);
         }
-        if nesting(source) > MAX_NESTING {
-            return Err(GlueError::TooDeep);
-        }
-        let found = on_big_stack(|| collect(source))??;
+        let stack = parser_stack(source).ok_or(GlueError::TooComplex)?;
+        let found = on_big_stack(stack, || collect(source))??;
         found.into_glue(source)
     }
 }
 
-/// Runs `f` on a thread with a [`PARSER_STACK`]-byte stack (reserved, not
-/// committed). Errors: the thread could not start.
-fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R, GlueError> {
+/// Runs `f` on a thread with a `stack`-byte stack. Errors: the thread
+/// could not start.
+fn on_big_stack<R: Send>(stack: usize, f: impl FnOnce() -> R + Send) -> Result<R, GlueError> {
     let failed = |e: &dyn std::fmt::Display| GlueError::Syntax(format!("cannot start the parser thread: {e}"));
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("glue parser".into())
-            .stack_size(PARSER_STACK)
+            .stack_size(stack)
             .spawn_scoped(scope, f)
             .map_err(|e| failed(&e))?;
         handle.join().map_err(|_| failed(&"it panicked"))
@@ -563,162 +574,33 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The deepest nesting of `(`, `[`, `{` and template substitutions in
-/// `source`, skipping string literals, templates' text, comments and
-/// regular expression literals (told from division by the token before
-/// the `/`, as JavaScript tokenizers do).
-fn nesting(source: &str) -> usize {
-    let mut scan = Scan::default();
-    let b = source.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        i = scan.step(b, i);
-    }
-    scan.max
+/// Prefix keywords: each may nest an expression in the one after it.
+const PREFIX_KEYWORDS: &[&str] = &["typeof", "void", "delete", "new", "await", "yield", "do", "else"];
+
+/// A bound on how deep `source` can make the parser recurse: every level
+/// of JavaScript's nesting takes a bracket, an operator or a prefix
+/// keyword, each counted wherever it is (in strings and comments too,
+/// since telling those apart is the parser's job: the bound is safe
+/// whatever the input).
+fn nesting_bound(source: &str) -> u64 {
+    let level = |b: &u8| match b {
+        // A parenthesis, an array or a template substitution goes down
+        // through every level of expression precedence at once.
+        b'(' | b'[' | b'`' => GROUP_LEVELS,
+        b'{' | b'!' | b'~' | b'+' | b'-' | b'?' | b'=' | b':' | b'*' | b'<' => 1,
+        _ => 0,
+    };
+    let operators: u64 = source.as_bytes().iter().map(level).sum();
+    let keywords: usize = PREFIX_KEYWORDS.iter().map(|k| source.matches(k).count()).sum();
+    operators + keywords as u64
 }
 
-/// The state of [`nesting`]'s scan.
-#[derive(Default)]
-struct Scan {
-    /// Open brackets; `true` for a template substitution's `${`.
-    open: Vec<bool>,
-    /// The deepest nesting seen.
-    max: usize,
-    /// Whether a `/` here would start a regular expression.
-    regex_ok: bool,
-}
-
-impl Scan {
-    /// Reads the token at `i`; returns where the next starts.
-    fn step(&mut self, b: &[u8], i: usize) -> usize {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        match c {
-            b'"' | b'\'' => self.value(skip_string(b, i)),
-            b'`' => self.template(b, i + 1),
-            b'/' if next == Some(b'/') => skip_until(b, i, b"\n"),
-            b'/' if next == Some(b'*') => skip_until(b, i + 2, b"*/") + 1,
-            b'/' if self.regex_ok => self.value(skip_regex(b, i)),
-            b'(' | b'[' | b'{' => {
-                self.open.push(false);
-                self.max = self.max.max(self.open.len());
-                self.regex_ok = true;
-                i + 1
-            }
-            b')' | b']' => {
-                self.open.pop();
-                self.value(i + 1)
-            }
-            b'}' => match self.open.pop() {
-                Some(true) => self.template(b, i + 1),
-                _ => {
-                    self.regex_ok = true;
-                    i + 1
-                }
-            },
-            c if c.is_ascii_whitespace() => i + 1,
-            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 => self.word(b, i),
-            _ => {
-                self.regex_ok = true;
-                i + 1
-            }
-        }
-    }
-
-    /// A value ended at `end`: a `/` after it divides.
-    fn value(&mut self, end: usize) -> usize {
-        self.regex_ok = false;
-        end
-    }
-
-    /// An identifier, keyword or number at `i`: after a keyword such as
-    /// `return` a `/` starts a regular expression.
-    fn word(&mut self, b: &[u8], i: usize) -> usize {
-        let mut end = i;
-        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_' || b[end] == b'$' || b[end] >= 0x80) {
-            end += 1;
-        }
-        const BEFORE_EXPRESSION: &[&[u8]] = &[
-            b"return",
-            b"typeof",
-            b"instanceof",
-            b"in",
-            b"of",
-            b"new",
-            b"delete",
-            b"void",
-            b"throw",
-            b"case",
-            b"do",
-            b"else",
-            b"yield",
-            b"await",
-        ];
-        self.regex_ok = BEFORE_EXPRESSION.contains(&&b[i..end]);
-        end
-    }
-
-    /// A template's text from `i`: to its closing backtick, or into a
-    /// `${` substitution (counted as nesting).
-    fn template(&mut self, b: &[u8], mut i: usize) -> usize {
-        while i < b.len() {
-            match b[i] {
-                b'\\' => i += 2,
-                b'`' => return self.value(i + 1),
-                b'$' if b.get(i + 1) == Some(&b'{') => {
-                    self.open.push(true);
-                    self.max = self.max.max(self.open.len());
-                    self.regex_ok = true;
-                    return i + 2;
-                }
-                _ => i += 1,
-            }
-        }
-        b.len()
-    }
-}
-
-/// The end of the string literal opening at `i` (at a line end if it is
-/// unterminated).
-fn skip_string(b: &[u8], i: usize) -> usize {
-    let quote = b[i];
-    let mut j = i + 1;
-    while j < b.len() {
-        match b[j] {
-            b'\\' => j += 2,
-            b'\n' => return j,
-            c if c == quote => return j + 1,
-            _ => j += 1,
-        }
-    }
-    b.len()
-}
-
-/// The end of the regular expression literal opening at `i` (a class
-/// `[...]` may hold a `/`).
-fn skip_regex(b: &[u8], i: usize) -> usize {
-    let mut j = i + 1;
-    let mut class = false;
-    while j < b.len() {
-        match b[j] {
-            b'\\' => j += 1,
-            b'\n' => return j,
-            b'[' => class = true,
-            b']' => class = false,
-            b'/' if !class => return j + 1,
-            _ => {}
-        }
-        j += 1;
-    }
-    b.len()
-}
-
-/// The index of the last byte of the first `end` at or after `i`, or the
-/// input's end.
-fn skip_until(b: &[u8], i: usize, end: &[u8]) -> usize {
-    let from = i.min(b.len());
-    match b[from..].windows(end.len()).position(|w| w == end) {
-        Some(p) => from + p + end.len() - 1,
-        None => b.len(),
-    }
+/// The parser thread's stack for `source`: [`BASE_STACK`] and
+/// [`STACK_PER_LEVEL`] bytes per level [`nesting_bound`] allows, or
+/// `None` past [`MAX_STACK`].
+fn parser_stack(source: &str) -> Option<usize> {
+    let bytes = nesting_bound(source)
+        .checked_mul(STACK_PER_LEVEL)?
+        .checked_add(BASE_STACK)?;
+    usize::try_from(bytes).ok().filter(|b| *b as u64 <= MAX_STACK)
 }
