@@ -392,22 +392,22 @@ impl Found {
     }
 
     /// The glue, from what the walk found.
-    fn into_glue(self, source: &str) -> Result<Glue, GlueError> {
-        let imports = self.imports.as_deref().ok_or(GlueError::NoImports)?;
+    fn into_glue(mut self, source: &str) -> Result<Glue, GlueError> {
+        let imports = self.imports.take().ok_or(GlueError::NoImports)?;
         if self.modules.is_empty() {
             return Err(GlueError::NoImportModule);
         }
         if self.exports.is_empty() && self.ctors.is_none() {
             return Err(GlueError::NoExports);
         }
-        let wasm = match (self.embedded.clone(), self.file.clone()) {
+        let wasm = match (self.embedded.take(), self.file.take()) {
             (Some(bytes), _) => Wasm::Embedded(bytes),
             (None, Some(file)) => Wasm::File(file),
             (None, None) => return Err(GlueError::NoModule),
         };
         let mut names = Names::new();
         for module in &self.modules {
-            for (key, value) in imports {
+            for (key, value) in &imports {
                 self.name_import(&mut names, source, module, key, value);
             }
         }

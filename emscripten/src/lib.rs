@@ -12,7 +12,9 @@
 //! - [`syscall`]: `__syscall_*` over the shared descriptor table and mounts;
 //! - [`time`]: clocks, `_localtime_js` & co. (always UTC) and `strftime`;
 //! - [`heap`]: memory growth and `emscripten_memcpy_big`;
-//! - [`proc`]: `exit`, `abort`, `getentropy`, `setTempRet0`, sleeping.
+//! - [`proc`]: `exit`, `abort`, `getentropy`, `setTempRet0`, sleeping;
+//! - [`glue`]: a minified release build's name maps, read from its
+//!   JavaScript glue ([`Glue::parse`], given as [`Options::names`]).
 //!
 //! [`instantiate`] reads the guest's `env` imports and defines exactly those,
 //! from one table ([`FUNCTIONS`]: name, function, logging scope, how the
