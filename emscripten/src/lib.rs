@@ -10,7 +10,8 @@
 //!   signature, and `_emscripten_throw_longjmp` (setjmp/longjmp);
 //! - [`exceptions`]: C++ exceptions in JS-exception mode (`__cxa_*`);
 //! - [`syscall`]: `__syscall_*` over the shared descriptor table and mounts;
-//! - [`time`]: clocks, `_localtime_js` & co. (always UTC) and `strftime`;
+//! - [`time`]: clocks, `_localtime_js` & co. (in the guest's time zone)
+//!   and `strftime`;
 //! - [`heap`]: memory growth and `emscripten_memcpy_big`;
 //! - [`proc`]: `exit`, `abort`, `getentropy`, `setTempRet0`, sleeping.
 //!
@@ -238,11 +239,22 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "clock" [CLOCK] => time::clock;
         "time" [CLOCK] => time::time;
         "gettimeofday" [CLOCK] => time::gettimeofday;
+        "emscripten_date_now" [CLOCK] => time::emscripten_date_now;
+        "_emscripten_get_now_is_monotonic" [CLOCK] => time::emscripten_get_now_is_monotonic;
+        // Rows of one name differ in type: emcc 3.1.6's, then the current
+        // glue's (3.1.5x-5.x, and 6.x where two return a status).
         "_tzset_js" [CLOCK] => time::tzset_js;
+        "_tzset_js" [CLOCK] => time::tzset_js_names;
         "_localtime_js" [CLOCK] => time::localtime_js;
+        "_localtime_js" [CLOCK] => time::localtime_js_i64_void;
+        "_localtime_js" [CLOCK] => time::localtime_js_i64;
         "_gmtime_js" [CLOCK] => time::gmtime_js;
+        "_gmtime_js" [CLOCK] => time::gmtime_js_i64_void;
+        "_gmtime_js" [CLOCK] => time::gmtime_js_i64;
         "_mktime_js" [CLOCK] => time::mktime_js;
+        "_mktime_js" [CLOCK] => time::mktime_js_i64;
         "_timegm_js" [CLOCK] => time::timegm_js;
+        "_timegm_js" [CLOCK] => time::timegm_js_i64;
         "strftime" [CLOCK] => time::strftime;
         "getentropy" [RANDOM] => proc::getentropy;
         "exit" [PROC] => proc::exit;
@@ -407,7 +419,9 @@ fn env_function(
     if let Some(family) = family(name) {
         return family_function(store, env, name, family, ty);
     }
-    let row = FUNCTIONS.get(name).ok_or_else(|| Error::Unsupported(name.into()))?;
+    let row = FUNCTIONS
+        .get_typed(name, ty)
+        .ok_or_else(|| Error::Unsupported(name.into()))?;
     let have = match (row.ty)() {
         ExternType::Function(have) => have,
         _ => return Err(Error::Unsupported(name.into())),
@@ -536,7 +550,7 @@ impl ImportSet for Emscripten {
                 Some(Family::Invoke(_)) => invoke::fits(ty),
                 Some(Family::FindMatchingCatch(_)) => exceptions::find_matching_catch_fits(ty),
                 None => FUNCTIONS
-                    .get(import.name())
+                    .get_typed(import.name(), ty)
                     .is_some_and(|row| (row.ty)() == ExternType::Function(ty.clone())),
             },
             _ => false,

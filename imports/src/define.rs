@@ -77,6 +77,17 @@ impl<S: AsHost> Table<S> {
         self.rows().find(|r| r.name == name)
     }
 
+    /// The row named `name` whose type is `ty`, else the first named
+    /// `name` (whose type then tells what was expected): a table may
+    /// list one name with several types (Emscripten's `_localtime_js`
+    /// across emcc versions).
+    pub fn get_typed(&self, name: &str, ty: &FunctionType) -> Option<&'static Import<S>> {
+        let want = ExternType::Function(ty.clone());
+        self.rows()
+            .find(|r| r.name == name && (r.ty)() == want)
+            .or_else(|| self.get(name))
+    }
+
     /// Whether the table has an import named `name` (what a tool such as
     /// `wasmer-imports inspect` reports as provided).
     pub fn provides(&self, name: &str) -> bool {

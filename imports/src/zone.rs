@@ -214,26 +214,39 @@ impl Zone {
         self.offset(self.instant(days_from_civil(year, month, 1) * 86_400)?)
     }
 
-    /// `tzset`'s view of `year` (the glue uses the current year).
+    /// `tzset`'s view of `year` (the glue uses the current year); a year
+    /// whose January 1 or July 1 is past [`DATE_LIMIT`] is UTC's.
     pub fn tzset(&self, year: i64) -> TzSet {
-        let utc = || Offset {
-            seconds: 0,
-            dst: false,
-            abbreviation: "UTC".into(),
-        };
-        TzSet {
-            winter: self.offset_on(year, 1).unwrap_or_else(utc),
-            summer: self.offset_on(year, 7).unwrap_or_else(utc),
-        }
+        self.year(year).unwrap_or_else(|| {
+            let utc = Offset {
+                seconds: 0,
+                dst: false,
+                abbreviation: "UTC".into(),
+            };
+            TzSet {
+                winter: utc.clone(),
+                summer: utc,
+            }
+        })
+    }
+
+    /// The offsets on January 1 and July 1 of `year`; `None` where one is
+    /// past [`DATE_LIMIT`] (the glue's `NaN`).
+    fn year(&self, year: i64) -> Option<TzSet> {
+        Some(TzSet {
+            winter: self.offset_on(year, 1)?,
+            summer: self.offset_on(year, 7)?,
+        })
     }
 
     /// Whether `offset` counts as daylight saving time in local `year`,
     /// as the glue decides it: the zone's January 1 and July 1 offsets
     /// differ and `offset` is the larger (so a zone whose data calls
-    /// winter time "DST", or one without a change this year, says no).
+    /// winter time "DST", or one without a change this year, says no;
+    /// so does a year past [`DATE_LIMIT`], whose `NaN`s compare false).
     fn glue_isdst(&self, year: i64, offset: i32) -> bool {
-        let set = self.tzset(year);
-        set.daylight() && offset == set.winter.seconds.max(set.summer.seconds)
+        self.year(year)
+            .is_some_and(|set| set.daylight() && offset == set.winter.seconds.max(set.summer.seconds))
     }
 
     /// `localtime`: the broken-down local time of `t`, with `gmtoff` and
@@ -263,13 +276,17 @@ impl Zone {
         let mut t = self.instant(timegm(tm))?;
         let guessed = self.offset_seconds(t)?;
         let year = gmtime(t + i64::from(guessed))?.year;
-        let set = self.tzset(1900 + i64::from(year));
-        let dst_offset = set.winter.seconds.max(set.summer.seconds);
+        // No offsets for the year: the glue's NaNs compare false, and a
+        // move by a NaN offset is a NaN date.
+        let set = self.year(1900 + i64::from(year));
+        let dst_offset = set.as_ref().map(|s| s.winter.seconds.max(s.summer.seconds));
+        let is_dst = dst_offset == Some(guessed);
         let isdst = match tm.isdst {
-            h if h < 0 => i32::from(set.daylight() && guessed == dst_offset),
+            h if h < 0 => i32::from(set.as_ref().is_some_and(TzSet::daylight) && is_dst),
             h => {
-                if (h > 0) != (guessed == dst_offset) {
-                    let wanted = if h > 0 { dst_offset } else { set.standard() };
+                if (h > 0) != is_dst {
+                    let set = set.as_ref()?;
+                    let wanted = if h > 0 { dst_offset? } else { set.standard() };
                     t += i64::from(guessed - wanted);
                 }
                 h
@@ -394,7 +411,7 @@ mod tests {
         assert_eq!(ny().localtime(DATE_LIMIT + 1), None);
         assert!(ny().localtime(-DATE_LIMIT).is_some());
         // Beyond jiff's years, the rules repeat: July of year 200000 is EDT.
-        let far = (days_from_civil(200_000, 7, 1) + 0) * 86_400;
+        let far = days_from_civil(200_000, 7, 1) * 86_400;
         assert_eq!(ny().offset_seconds(far), Some(-4 * 3600));
     }
 
