@@ -10,7 +10,8 @@
 //!   signature, and `_emscripten_throw_longjmp` (setjmp/longjmp);
 //! - [`exceptions`]: C++ exceptions in JS-exception mode (`__cxa_*`);
 //! - [`syscall`]: `__syscall_*` over the shared descriptor table and mounts;
-//! - [`time`]: clocks, `_localtime_js` & co. (always UTC) and `strftime`;
+//! - [`time`]: clocks, `_localtime_js` & co. (in the guest's time zone)
+//!   and `strftime`;
 //! - [`heap`]: memory growth and `emscripten_memcpy_big`;
 //! - [`proc`]: `exit`, `abort`, `getentropy`, `setTempRet0`, sleeping.
 //!
@@ -270,11 +271,22 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "clock" [CLOCK] => time::clock;
         "time" [CLOCK] => time::time;
         "gettimeofday" [CLOCK] => time::gettimeofday;
+        "emscripten_date_now" [CLOCK] => time::emscripten_date_now;
+        "_emscripten_get_now_is_monotonic" [CLOCK] => time::emscripten_get_now_is_monotonic;
+        // Rows of one name differ in type: emcc 3.1.6's, then the current
+        // glue's (3.1.5x-5.x, and 6.x where two return a status).
         "_tzset_js" [CLOCK] => time::tzset_js;
+        "_tzset_js" [CLOCK] => time::tzset_js_names;
         "_localtime_js" [CLOCK] => time::localtime_js;
+        "_localtime_js" [CLOCK] => time::localtime_js_i64_void;
+        "_localtime_js" [CLOCK] => time::localtime_js_i64;
         "_gmtime_js" [CLOCK] => time::gmtime_js;
+        "_gmtime_js" [CLOCK] => time::gmtime_js_i64_void;
+        "_gmtime_js" [CLOCK] => time::gmtime_js_i64;
         "_mktime_js" [CLOCK] => time::mktime_js;
+        "_mktime_js" [CLOCK] => time::mktime_js_i64;
         "_timegm_js" [CLOCK] => time::timegm_js;
+        "_timegm_js" [CLOCK] => time::timegm_js_i64;
         "strftime" [CLOCK] => time::strftime;
         "getentropy" [RANDOM] => proc::getentropy;
         "exit" [PROC] => proc::exit;

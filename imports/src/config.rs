@@ -8,6 +8,7 @@ use crate::host::Host;
 use crate::mount::{Mount, Mounts};
 use crate::random::{self, Random};
 use crate::stdio::{HostStream, ReadStream, WriteStream};
+use crate::zone::Zone;
 use std::fmt;
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -49,11 +50,12 @@ pub enum ConfigError {
 }
 
 /// A builder for one guest's view of the world: arguments, environment,
-/// stdio, mounts, clocks and random source.
+/// stdio, mounts, clocks, time zone and random source.
 ///
 /// Defaults are safe: no arguments, no environment (the host's is not
 /// passed through), empty stdin, stdout and stderr discarded, no mounts,
-/// the host's real clocks, OS entropy.
+/// the host's real clocks and time zone (unless the guest's `TZ` names
+/// one: [`Self::time_zone`]), OS entropy.
 ///
 /// ```
 /// use imports::{ModuleConfig, fs::MemFs, stdio::OutputBuffer};
@@ -80,6 +82,7 @@ pub struct ModuleConfig {
     nanosleep: Arc<dyn Nanosleep>,
     cputime: Arc<dyn CpuTime>,
     random: Option<Random>,
+    zone: Option<Zone>,
     log: crate::log::LogScopes,
     exit: Arc<dyn crate::ExitHandler>,
     environment: Vec<Arc<dyn crate::environment::Environment>>,
@@ -118,6 +121,7 @@ impl ModuleConfig {
             nanosleep: clock.clone(),
             cputime: clock,
             random: None,
+            zone: None,
             log: crate::log::LogScopes::NONE,
             exit: Arc::new(crate::EndGuest),
             environment: Vec::new(),
@@ -255,6 +259,18 @@ impl ModuleConfig {
         self
     }
 
+    /// Sets the guest's local time zone, which its `localtime`, `mktime`,
+    /// `tzset` (Emscripten) and `Date` (Go) follow. Without it, the zone is
+    /// the one the guest's own `TZ` variable names ([`Zone::parse`]: a zone
+    /// name or a POSIX TZ string; an unknown one is UTC), else the host's
+    /// ([`Zone::system`]); [`Self::deterministic`] sets UTC. The last of
+    /// `time_zone` and `deterministic` wins. `Zone::parse("Asia/Tokyo")`
+    /// gives a guest Tokyo's time whatever its environment says.
+    pub fn time_zone(mut self, zone: Zone) -> Self {
+        self.zone = Some(zone);
+        self
+    }
+
     /// Takes arguments and variables from `source` too: its arguments come
     /// before those given with [`Self::arg`], and variables given with
     /// [`Self::env`] override its own.
@@ -276,9 +292,10 @@ impl ModuleConfig {
         self
     }
 
-    /// Deterministic mode: a [`FakeClock`] for every clock and sleep, and
-    /// random bytes seeded with `seed`, so that two runs of a guest see the
-    /// same times and random values.
+    /// Deterministic mode: a [`FakeClock`] for every clock and sleep,
+    /// random bytes seeded with `seed`, and UTC as the time zone (whatever
+    /// the host's zone or the guest's `TZ`), so that two runs of a guest
+    /// see the same times and random values.
     pub fn deterministic(self, seed: u64) -> Self {
         let clock = Arc::new(FakeClock::new());
         self.walltime(clock.clone())
@@ -286,6 +303,18 @@ impl ModuleConfig {
             .nanosleep(clock.clone())
             .cputime(clock)
             .random(random::seeded(seed))
+            .time_zone(Zone::utc())
+    }
+
+    /// The guest's zone: the one set, else its `TZ`'s, else the host's.
+    fn resolve_zone(&mut self) -> Zone {
+        if let Some(z) = self.zone.take() {
+            return z;
+        }
+        match self.environ.iter().find(|(n, _)| n == "TZ") {
+            Some((_, tz)) => Zone::parse(tz),
+            None => Zone::system(),
+        }
     }
 
     /// Puts the arguments and variables of the configured environments
@@ -357,6 +386,7 @@ impl ModuleConfig {
         self.merge_environments();
         self.check_strings()?;
         let fds = self.descriptors()?;
+        let zone = self.resolve_zone();
         Ok(Host {
             args: self.args,
             environ: self.environ.into_iter().map(|(n, v)| format!("{n}={v}")).collect(),
@@ -366,6 +396,7 @@ impl ModuleConfig {
             nanotime: self.nanotime,
             nanosleep: self.nanosleep,
             cputime: self.cputime,
+            zone,
             random: self.random.unwrap_or_else(random::os),
             memory: None,
             log: self.log,

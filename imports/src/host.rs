@@ -34,6 +34,9 @@ pub struct Host {
     pub nanosleep: Arc<dyn Nanosleep>,
     /// CPU time.
     pub cputime: Arc<dyn CpuTime>,
+    /// The guest's local time zone, which every import set's local time
+    /// follows (see [`crate::ModuleConfig::time_zone`]).
+    pub zone: crate::zone::Zone,
     /// Random source.
     pub random: Random,
     /// The guest's memory, once bound after instantiation.

@@ -10,7 +10,8 @@
 //!   host directory ([`fs::OsDir`]), an in-memory tree ([`fs::MemFs`]) and
 //!   wrappers, and [`fs::resolve`], the one place paths are interpreted.
 //! - [`descriptor`]: the descriptor table with access modes and flags.
-//! - [`clock`] and [`random`]: real and deterministic sources.
+//! - [`clock`] and [`random`]: real and deterministic sources; [`zone`]:
+//!   the guest's local time zone.
 //! - [`Errno`]: one POSIX error enum; [`ExitCode`]: the error that ends a
 //!   guest.
 //! - [`posix`]: the POSIX operations every import set calls (open,
@@ -70,6 +71,7 @@ pub mod posix;
 pub mod random;
 pub mod stdio;
 pub mod threads;
+pub mod zone;
 
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;
