@@ -58,6 +58,7 @@ pub mod layout;
 pub mod legalize;
 pub mod poll;
 pub mod proc;
+pub mod strptime;
 pub mod syscall;
 pub mod time;
 
@@ -288,6 +289,7 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "_timegm_js" [CLOCK] => time::timegm_js;
         "_timegm_js" [CLOCK] => time::timegm_js_i64;
         "strftime" [CLOCK] => time::strftime;
+        "strptime" [CLOCK] (_: cstr, _: cstr) => strptime::strptime;
         "getentropy" [RANDOM] => proc::getentropy;
         "exit" [PROC] => proc::exit;
         "abort" [PROC] => proc::abort;

@@ -225,7 +225,7 @@ const TO_YDAY: Range<usize> = 0..8;
 /// `tm_wday` and `tm_yday`, all the current `_timegm_js` writes.
 const WDAY_YDAY: Range<usize> = 6..8;
 
-fn read_tm(mem: &GuestMemory<'_>, at: u32) -> Result<Tm, Errno> {
+pub(crate) fn read_tm(mem: &GuestMemory<'_>, at: u32) -> Result<Tm, Errno> {
     let b = mem.slice(at, 40)?;
     let f = |i: usize| i32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]);
     Ok(Tm {
@@ -243,7 +243,7 @@ fn read_tm(mem: &GuestMemory<'_>, at: u32) -> Result<Tm, Errno> {
 }
 
 /// Writes the fields `which` of `tm` (never `tm_zone`: libc sets it).
-fn write_tm(mem: &mut GuestMemory<'_>, at: u32, tm: &Tm, which: Range<usize>) -> Result<(), Errno> {
+pub(crate) fn write_tm(mem: &mut GuestMemory<'_>, at: u32, tm: &Tm, which: Range<usize>) -> Result<(), Errno> {
     let b = mem.slice_mut(at, 40)?;
     let fields = [
         tm.sec, tm.min, tm.hour, tm.mday, tm.mon, tm.year, tm.wday, tm.yday, tm.isdst, tm.gmtoff,
@@ -394,7 +394,7 @@ fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-const WEEKDAYS: [&str; 7] = [
+pub(crate) const WEEKDAYS: [&str; 7] = [
     "Sunday",
     "Monday",
     "Tuesday",
@@ -403,7 +403,7 @@ const WEEKDAYS: [&str; 7] = [
     "Friday",
     "Saturday",
 ];
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
