@@ -255,6 +255,7 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "__syscall_statfs64" [FILESYSTEM] (_: cstr) => syscall::statfs64;
         "__syscall_fstatfs64" [FILESYSTEM] => syscall::fstatfs64;
         "__syscall_pipe2" [FILESYSTEM] => poll::pipe2;
+        "__syscall_pipe" [FILESYSTEM] => poll::pipe;
         "__syscall_poll" [POLL] => poll::poll;
         "__syscall_poll_nonblocking" [POLL] => poll::poll_nonblocking;
         "_mmap_js" [MEMORY] => heap::mmap_js;

@@ -38,6 +38,11 @@ pub fn pipe2(mut ctx: Ctx<'_>, fds: u32, flags: i32) -> i32 {
     })
 }
 
+/// `__syscall_pipe(fds)` (emcc before 4.0): `pipe2(fds, 0)`.
+pub fn pipe(ctx: Ctx<'_>, fds: u32) -> i32 {
+    pipe2(ctx, fds, 0)
+}
+
 /// One pass over the `nfds` records at `fds`: sets each `revents`,
 /// returns how many are non-zero. Errors: `EFAULT`, `EINVAL` (more
 /// records than fit in memory).
