@@ -1,5 +1,6 @@
-//! Runs every Emscripten program in `testdata/emscripten` (emcc 3.1.6, and 3.1.69 and 6.0.5 in their folders; built by Debian's
-//! emcc 3.1.6, plus one hand-written WAT guest) and compares its stdout and
+//! Runs every Emscripten program in `testdata/emscripten` (built by emcc
+//! 3.1.6, and by 3.1.69 and 6.0.5 in their folders, plus one hand-written
+//! WAT guest) and compares its stdout and
 //! exit code with what Emscripten's own JavaScript glue printed under node
 //! (`testdata/emscripten/record.py`), once through the embedding API and
 //! once through the `wasmer-imports` binary. Also checks that a guest
