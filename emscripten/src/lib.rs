@@ -404,11 +404,28 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
                 Ok(func) => imports.define(MODULE, import.name(), func),
                 Err(e) => errors.push(e),
             },
-            (MODULE, None) => errors.push(Error::Unsupported(format!("{} (a non-function import)", import.name()))),
+            (MODULE, None) => match imported_memory(store, &env, module, &import) {
+                Some(memory) => imports.define(MODULE, import.name(), memory),
+                None => errors.push(Error::Unsupported(format!("{} (a non-function import)", import.name()))),
+            },
             _ => {}
         }
     }
     (Emscripten { env, imports }, errors)
+}
+
+/// The memory of an `-sIMPORTED_MEMORY` build (`env.memory`), made from
+/// the module's declared limits and bound as the guest's; `None` for any
+/// other non-function import, or a memory wasmer cannot make.
+fn imported_memory(
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, module: &Module, import: &ImportType,
+) -> Option<wasmer::Memory> {
+    if !matches!(import.ty(), ExternType::Memory(_)) {
+        return None;
+    }
+    let (_, memory) = imports::memory::imported(store, module, MODULE).ok()??;
+    env.as_mut(store).host.memory = Some(memory.clone());
+    Some(memory)
 }
 
 /// The `env` function `name` with the type `ty` the guest imports it
@@ -560,10 +577,13 @@ impl ImportSet for Emscripten {
         Defined::new(&self.env, &self.imports)
     }
 
-    /// By name and type, as [`instantiate`] defines them (WASI's by name).
+    /// By name and type, as [`instantiate`] defines them (WASI's by name),
+    /// and an imported `env` memory.
     fn provides(import: &ImportType) -> bool {
-        let ExternType::Function(ty) = import.ty() else {
-            return false;
+        let ty = match import.ty() {
+            ExternType::Function(ty) => ty,
+            ExternType::Memory(_) => return import.module() == MODULE,
+            _ => return false,
         };
         match import.module() {
             wasi_snapshot_preview1::MODULE => {

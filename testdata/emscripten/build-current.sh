@@ -73,6 +73,9 @@ for opt in O0 O2; do
     build syscalls-$opt          src/cases/syscalls      emcc syscalls.c -$opt -sNODERAWFS=1
     build syscalls-standalone-$opt src/cases/syscalls    emcc syscalls.c -$opt -sSTANDALONE_WASM
 done
+# Memory made by the host (the glue, here) and imported as env.memory.
+build hello-imported-memory  hello-glue-O0 emcc hello.c -O2 -sIMPORTED_MEMORY
+build args-imported-memory   args          emcc args.c -O2 -sIMPORTED_MEMORY -sALLOW_MEMORY_GROWTH
 # Native Wasm exceptions in the standard (exnref) encoding, with wasm
 # longjmp too; the legacy encoding, emcc's default, only as a module that
 # must be refused with advice (no cases: wasmer 7.4 cannot compile it).
