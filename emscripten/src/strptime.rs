@@ -10,8 +10,7 @@
 //! does not match. `%U`/`%W` with `%a` (a date from a week number) are
 //! matched but do not set the date.
 
-use crate::guest::mem_trap;
-use crate::proc::c_string;
+use crate::guest::{c_string, mem_trap};
 use crate::time::{read_tm, write_tm, MONTHS, WEEKDAYS};
 use crate::{Ctx, EmEnv};
 use imports::{with_memory, zone::Tm, Errno, GuestMemory};

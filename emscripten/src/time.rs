@@ -20,7 +20,7 @@
 //! `tm_mday` +12, `tm_mon` +16, `tm_year` +20, `tm_wday` +24, `tm_yday`
 //! +28, `tm_isdst` +32, `tm_gmtoff` +36, `tm_zone` +40 (pointer).
 
-use crate::guest::{malloc, mem_trap, set_errno};
+use crate::guest::{c_string, malloc, mem_trap, set_errno};
 use crate::Ctx;
 use imports::zone::{self, Offset, Tm};
 use imports::{with_memory, Errno, GuestMemory};
@@ -543,19 +543,6 @@ pub fn strftime(mut ctx: Ctx<'_>, s: u32, maxsize: u32, fmt: u32, tm: u32) -> Re
         Ok(text.len() as u32)
     })
     .map_err(mem_trap)
-}
-
-/// The NUL-terminated string at `ptr` (lossy UTF-8; at most 64 KiB, so a
-/// missing NUL cannot make the host scan all of memory repeatedly).
-fn c_string(mem: &GuestMemory<'_>, ptr: u32) -> Result<String, Errno> {
-    let bytes = mem.bytes();
-    let start = ptr as usize;
-    if start >= bytes.len() {
-        return Err(Errno::Fault);
-    }
-    let end = (start + 65536).min(bytes.len());
-    let nul = bytes[start..end].iter().position(|&b| b == 0).ok_or(Errno::Fault)?;
-    Ok(String::from_utf8_lossy(&bytes[start..start + nul]).into_owned())
 }
 
 #[cfg(test)]
