@@ -75,6 +75,6 @@ pub mod zone;
 
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;
-pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome};
+pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome, TimedOut};
 pub use host::{with_memory, AsHost, Host, WithHost};
 pub use memory::GuestMemory;
