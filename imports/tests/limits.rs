@@ -98,6 +98,31 @@ fn max_memory_is_refused_on_an_engine_without_memory_limit_tunables() {
     );
 }
 
+/// WASI's threads: the cap applies to the shared memory the host makes,
+/// and a guest within it runs as without one.
+#[test]
+fn max_memory_caps_a_threaded_guests_shared_memory() {
+    use imports::fs::MemFs;
+    use wasi_snapshot_preview1::threads::{self, Threads};
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/wasi-threads/rust/stress/stress.wasm");
+    let engine = engine_with_limits();
+    let module = Module::new(&engine, std::fs::read(path).unwrap()).unwrap();
+    let config = |max| {
+        ModuleConfig::new()
+            .args(["stress", "fds"])
+            .mount("/data", MemFs::new())
+            .max_memory(max)
+    };
+    let err = threads::run(&engine, &module, config(1 << 20), Threads::new()).unwrap_err();
+    assert!(err.to_string().contains("the limit is 16 pages"), "{err}");
+    assert_eq!(
+        threads::run(&engine, &module, config(1 << 30), Threads::new()).unwrap(),
+        0
+    );
+    let err = threads::run(&Engine::default(), &module, config(1 << 30), Threads::new()).unwrap_err();
+    assert!(matches!(err, Error::Config(ConfigError::MaxMemoryNeedsLimit)), "{err}");
+}
+
 #[cfg(not(feature = "interrupt"))]
 #[test]
 fn timeout_without_the_interrupt_feature_is_refused() {
