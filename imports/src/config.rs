@@ -343,7 +343,10 @@ impl ModuleConfig {
     /// without it, building the config fails with
     /// [`ConfigError::TimeoutNeedsInterrupt`] rather than run the guest
     /// unlimited. Enforced by the driver's `run`, `run_async` and
-    /// `run_coroutine`; a [`Host`] built by hand only has its sleeps cut.
+    /// `run_coroutine` and by WASI's threads; a [`Host`] built by hand only
+    /// has its sleeps cut. With the feature on, wasmer 7.4 panics when
+    /// guests on coroutines (`run_coroutine`) interleave on one thread,
+    /// timed or not: run one coroutine guest per thread (RATIONALE.md).
     pub fn timeout(mut self, limit: std::time::Duration) -> Self {
         self.timeout = Some(limit);
         self
