@@ -84,7 +84,7 @@ pub fn poll(mut ctx: Ctx<'_>, fds: u32, nfds: i32, timeout: i32) -> i32 {
     let mut left = u64::try_from(timeout).unwrap_or(0) * 1_000_000;
     loop {
         let n = poll_nonblocking(ctx.as_mut(), fds, nfds);
-        if n != 0 || left == 0 {
+        if n != 0 || left == 0 || ctx.data().host.time_up().is_some() {
             return n;
         }
         // A clock that does not block (a deterministic run's) passes the

@@ -104,7 +104,10 @@ pub fn sleep_step(ctx: &mut Ctx<'_>, ms: u32, origin: Option<u64>) -> Result<asy
         return Ok(asyncify::Step::Wait(asyncify::Wait::Sleep(ns), 0));
     }
     sleeper.nanosleep(ns);
-    Ok(done)
+    match ctx.data().host.time_up() {
+        Some(trap) => Err(trap),
+        None => Ok(done),
+    }
 }
 
 /// `_abort_js()` (emcc 3.1.58 and later): `abort()`.

@@ -24,6 +24,9 @@
 //!   over any import set.
 //! - [`asyncify`]: suspending Asyncify-transformed guests in blocking
 //!   calls, for async drivers.
+//! - [`limits`]: memory caps (per engine, or per guest through
+//!   [`ModuleConfig::max_memory`]) and the deadline of
+//!   [`ModuleConfig::timeout`] (cargo feature `interrupt`).
 //!
 //! An import set (`wasi_snapshot_preview1`, `emscripten`, `assemblyscript`,
 //! `gojs`) turns a [`Host`] into wasmer imports; the core itself runs no
@@ -75,6 +78,6 @@ pub mod zone;
 
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;
-pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome};
+pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome, TimedOut};
 pub use host::{with_memory, AsHost, Host, WithHost};
 pub use memory::GuestMemory;
