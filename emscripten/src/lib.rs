@@ -96,6 +96,10 @@ pub enum Error {
         /// The type the module asks for.
         found: String,
     },
+    /// The memory the module imports (`-sIMPORTED_MEMORY`) could not be
+    /// made: wasmer's reason.
+    #[error("cannot create the imported memory env.memory: {0}")]
+    ImportedMemory(String),
     /// The guest lacks an export its imports need (`setThrew` for
     /// `invoke_*`, `__cxa_can_catch` for exceptions, a stack helper...).
     #[error("the module exports no {0}, which its imports need")]
@@ -405,8 +409,8 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
                 Err(e) => errors.push(e),
             },
             (MODULE, None) => match imported_memory(store, &env, module, &import) {
-                Some(memory) => imports.define(MODULE, import.name(), memory),
-                None => errors.push(Error::Unsupported(format!("{} (a non-function import)", import.name()))),
+                Ok(memory) => imports.define(MODULE, import.name(), memory),
+                Err(e) => errors.push(e),
             },
             _ => {}
         }
@@ -415,17 +419,20 @@ pub fn instantiate_available(store: &mut impl AsStoreMut, host: Host, module: &M
 }
 
 /// The memory of an `-sIMPORTED_MEMORY` build (`env.memory`), made from
-/// the module's declared limits and bound as the guest's; `None` for any
-/// other non-function import, or a memory wasmer cannot make.
+/// the module's declared limits and bound as the guest's. Errors:
+/// [`Error::Unsupported`] for any other non-function import,
+/// [`Error::ImportedMemory`] when wasmer cannot make it (a minimum over a
+/// memory cap, say).
 fn imported_memory(
     store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, module: &Module, import: &ImportType,
-) -> Option<wasmer::Memory> {
+) -> Result<wasmer::Memory, Error> {
     if !matches!(import.ty(), ExternType::Memory(_)) {
-        return None;
+        return Err(Error::Unsupported(format!("{} (a non-function import)", import.name())));
     }
-    let (_, memory) = imports::memory::imported(store, module, MODULE).ok()??;
+    let made = imports::memory::imported(store, module, MODULE).map_err(Error::ImportedMemory)?;
+    let (_, memory) = made.ok_or_else(|| Error::Unsupported(import.name().into()))?;
     env.as_mut(store).host.memory = Some(memory.clone());
-    Some(memory)
+    Ok(memory)
 }
 
 /// The `env` function `name` with the type `ty` the guest imports it
