@@ -72,7 +72,7 @@ use std::marker::PhantomData;
 use thiserror::Error;
 use wasmer::{
     AsStoreMut, Exports, ExternType, FunctionEnv, FunctionEnvMut, ImportType, Imports, Instance, InstantiationError,
-    Memory, MemoryType, Module, RuntimeError, TypedFunction, Value,
+    Memory, Module, RuntimeError, TypedFunction, Value,
 };
 
 /// The module name AssemblyScript guests import from.
@@ -388,14 +388,10 @@ impl AssemblyScript {
     /// to the imports and binds it, so even a start section can print.
     /// Returns the memory, or `None` when the module imports none.
     pub fn import_memory(&mut self, store: &mut impl AsStoreMut, module: &Module) -> Result<Option<Memory>, Error> {
-        let Some((name, ty)) = module.imports().find_map(|i| match i.ty() {
-            ExternType::Memory(ty) if i.module() == MODULE => Some((i.name().to_string(), *ty)),
-            _ => None,
-        }) else {
+        let imported = imports::memory::imported(store, module, MODULE);
+        let Some((name, memory)) = imported.map_err(|e| Error::Memory(format!("{MODULE}.memory"), e))? else {
             return Ok(None);
         };
-        let memory = Memory::new(store, MemoryType::new(ty.minimum, ty.maximum, ty.shared))
-            .map_err(|e| Error::Memory(format!("{MODULE}.{name}"), e.to_string()))?;
         self.imports.define(MODULE, &name, memory.clone());
         self.env.as_mut(store).host.memory = Some(memory.clone());
         Ok(Some(memory))

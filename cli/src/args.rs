@@ -62,8 +62,9 @@ pub struct RunArgs {
     #[arg(long = "hostlogging", value_name = "SCOPE[,SCOPE]")]
     hostlogging: Option<String>,
     /// Reproducible runs: fake clocks (wall time from 2022-01-01, advancing
-    /// 1 ms per read; sleeping advances them without waiting) and random
-    /// bytes from a generator seeded with --seed.
+    /// 1 ms per read; sleeping advances them without waiting), UTC as the
+    /// time zone (without it: the guest's TZ from --env, else the host's
+    /// zone) and random bytes from a generator seeded with --seed.
     #[arg(long = "deterministic")]
     deterministic: bool,
     /// The seed for --deterministic's random bytes.

@@ -252,3 +252,17 @@ fn alloc_stack(ctx: &mut Ctx<'_>, g: &Guest, len: u32) -> Result<u32, RuntimeErr
     }
     malloc(ctx, len)
 }
+
+/// The NUL-terminated string at `ptr` (lossy UTF-8; at most 64 KiB, so a
+/// missing NUL cannot make the host scan all of memory repeatedly).
+/// Errors: `EFAULT`.
+pub(crate) fn c_string(mem: &imports::GuestMemory<'_>, ptr: u32) -> Result<String, Errno> {
+    let bytes = mem.bytes();
+    let start = ptr as usize;
+    if start >= bytes.len() {
+        return Err(Errno::Fault);
+    }
+    let end = (start + 65536).min(bytes.len());
+    let nul = bytes[start..end].iter().position(|&b| b == 0).ok_or(Errno::Fault)?;
+    Ok(String::from_utf8_lossy(&bytes[start..start + nul]).into_owned())
+}

@@ -10,7 +10,8 @@
 //!   signature, and `_emscripten_throw_longjmp` (setjmp/longjmp);
 //! - [`exceptions`]: C++ exceptions in JS-exception mode (`__cxa_*`);
 //! - [`syscall`]: `__syscall_*` over the shared descriptor table and mounts;
-//! - [`time`]: clocks, `_localtime_js` & co. (always UTC) and `strftime`;
+//! - [`time`]: clocks, `_localtime_js` & co. (in the guest's time zone)
+//!   and `strftime`;
 //! - [`heap`]: memory growth and `emscripten_memcpy_big`;
 //! - [`proc`]: `exit`, `abort`, `getentropy`, `setTempRet0`, sleeping;
 //! - [`glue`]: a minified release build's name maps, read from its
@@ -60,6 +61,7 @@ pub mod layout;
 pub mod legalize;
 pub mod poll;
 pub mod proc;
+pub mod strptime;
 pub mod syscall;
 pub mod time;
 
@@ -99,6 +101,10 @@ pub enum Error {
         /// The type the module asks for.
         found: String,
     },
+    /// The memory the module imports (`-sIMPORTED_MEMORY`) could not be
+    /// made: wasmer's reason.
+    #[error("cannot create the imported memory env.memory: {0}")]
+    ImportedMemory(String),
     /// The guest lacks an export its imports need (`setThrew` for
     /// `invoke_*`, `__cxa_can_catch` for exceptions, a stack helper...).
     #[error("the module exports no {0}, which its imports need")]
@@ -300,6 +306,7 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "__syscall_statfs64" [FILESYSTEM] (_: cstr) => syscall::statfs64;
         "__syscall_fstatfs64" [FILESYSTEM] => syscall::fstatfs64;
         "__syscall_pipe2" [FILESYSTEM] => poll::pipe2;
+        "__syscall_pipe" [FILESYSTEM] => poll::pipe;
         "__syscall_poll" [POLL] => poll::poll;
         "__syscall_poll_nonblocking" [POLL] => poll::poll_nonblocking;
         "_mmap_js" [MEMORY] => heap::mmap_js;
@@ -317,12 +324,24 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "clock" [CLOCK] => time::clock;
         "time" [CLOCK] => time::time;
         "gettimeofday" [CLOCK] => time::gettimeofday;
+        "emscripten_date_now" [CLOCK] => time::emscripten_date_now;
+        "_emscripten_get_now_is_monotonic" [CLOCK] => time::emscripten_get_now_is_monotonic;
+        // Rows of one name differ in type: emcc 3.1.6's, then the current
+        // glue's (3.1.5x-5.x, and 6.x where two return a status).
         "_tzset_js" [CLOCK] => time::tzset_js;
+        "_tzset_js" [CLOCK] => time::tzset_js_names;
         "_localtime_js" [CLOCK] => time::localtime_js;
+        "_localtime_js" [CLOCK] => time::localtime_js_i64_void;
+        "_localtime_js" [CLOCK] => time::localtime_js_i64;
         "_gmtime_js" [CLOCK] => time::gmtime_js;
+        "_gmtime_js" [CLOCK] => time::gmtime_js_i64_void;
+        "_gmtime_js" [CLOCK] => time::gmtime_js_i64;
         "_mktime_js" [CLOCK] => time::mktime_js;
+        "_mktime_js" [CLOCK] => time::mktime_js_i64;
         "_timegm_js" [CLOCK] => time::timegm_js;
+        "_timegm_js" [CLOCK] => time::timegm_js_i64;
         "strftime" [CLOCK] => time::strftime;
+        "strptime" [CLOCK] (_: cstr, _: cstr) => strptime::strptime;
         "getentropy" [RANDOM] => proc::getentropy;
         "exit" [PROC] => proc::exit;
         "abort" [PROC] => proc::abort;
@@ -464,7 +483,7 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
             continue;
         }
         let (canonical_module, name) = names.canonical(import.module(), import.name());
-        let (module, minified) = (import.module(), import.name());
+        let (in_module, minified) = (import.module(), import.name());
         match (canonical_module, ty) {
             // Builds without WASM_BIGINT import WASI functions with each i64
             // parameter split in two i32 halves (`fd_seek` above all).
@@ -472,16 +491,21 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
                 let Ok(f) = wasi.get_function(name) else { continue };
                 let own = f.ty(store);
                 match legalize::adapter(store, &env, f, &own, ty) {
-                    Some(adapter) => imports.define(module, minified, adapter),
-                    None if module != wasi_snapshot_preview1::MODULE => imports.define(module, minified, f.clone()),
+                    Some(adapter) => imports.define(in_module, minified, adapter),
+                    None if in_module != wasi_snapshot_preview1::MODULE => {
+                        imports.define(in_module, minified, f.clone())
+                    }
                     None => {}
                 }
             }
             (MODULE, Some(ty)) => match env_function(store, &env, name, ty) {
-                Ok(func) => imports.define(module, minified, func),
+                Ok(func) => imports.define(in_module, minified, func),
                 Err(e) => errors.push(e),
             },
-            (MODULE, None) => errors.push(Error::Unsupported(format!("{name} (a non-function import)"))),
+            (MODULE, None) => match imported_memory(store, &env, module, &import) {
+                Ok(memory) => imports.define(in_module, minified, memory),
+                Err(e) => errors.push(e),
+            },
             _ => {}
         }
     }
@@ -498,6 +522,23 @@ fn js_only(names: &Names, import: &ImportType) -> Option<Error> {
         name: mapped.name.clone(),
         code: mapped.js.clone()?,
     })
+}
+
+/// The memory of an `-sIMPORTED_MEMORY` build (`env.memory`), made from
+/// the module's declared limits and bound as the guest's. Errors:
+/// [`Error::Unsupported`] for any other non-function import,
+/// [`Error::ImportedMemory`] when wasmer cannot make it (a minimum over a
+/// memory cap, say).
+fn imported_memory(
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, module: &Module, import: &ImportType,
+) -> Result<wasmer::Memory, Error> {
+    if !matches!(import.ty(), ExternType::Memory(_)) {
+        return Err(Error::Unsupported(format!("{} (a non-function import)", import.name())));
+    }
+    let made = imports::memory::imported(store, module, MODULE).map_err(Error::ImportedMemory)?;
+    let (_, memory) = made.ok_or_else(|| Error::Unsupported(import.name().into()))?;
+    env.as_mut(store).host.memory = Some(memory.clone());
+    Ok(memory)
 }
 
 /// The `env` function `name` with the type `ty` the guest imports it
@@ -605,11 +646,13 @@ impl Emscripten {
     /// when `invoke_*` or the exception functions are imported but their
     /// guest-side helpers are not exported.
     pub fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
-        let memory = instance
-            .exports
-            .get_memory(self.names.export_name("memory"))
-            .map_err(|_| wasi_snapshot_preview1::Error::MissingMemory)?;
-        self.env.as_mut(store).host.memory = Some(memory.clone());
+        // The exported memory (by its minified name too), or the imported
+        // one `instantiate` bound (`-sIMPORTED_MEMORY`).
+        match instance.exports.get_memory(self.names.export_name("memory")) {
+            Ok(memory) => self.env.as_mut(store).host.memory = Some(memory.clone()),
+            Err(_) if self.env.as_ref(store).host.memory.is_some() => {}
+            Err(_) => return Err(wasi_snapshot_preview1::Error::MissingMemory.into()),
+        }
         let guest = Guest::new(store, instance, &self.names);
         let imports: Vec<String> = instance
             .module()
@@ -655,10 +698,13 @@ impl ImportSet for Emscripten {
         Defined::new(&self.env, &self.imports)
     }
 
-    /// By name and type, as [`instantiate`] defines them (WASI's by name).
+    /// By name and type, as [`instantiate`] defines them (WASI's by name),
+    /// and an imported `env` memory.
     fn provides(import: &ImportType) -> bool {
-        let ExternType::Function(ty) = import.ty() else {
-            return false;
+        let ty = match import.ty() {
+            ExternType::Function(ty) => ty,
+            ExternType::Memory(_) => return import.module() == MODULE,
+            _ => return false,
         };
         match import.module() {
             wasi_snapshot_preview1::MODULE => {

@@ -1,7 +1,7 @@
 //! Process-level functions: `exit`, `abort`, `getentropy`, `tempRet0`,
 //! sleeping. Source: `src/library.js` of emcc 3.1.6.
 
-use crate::guest::mem_trap;
+use crate::guest::{c_string, mem_trap};
 use crate::Ctx;
 use imports::asyncify;
 use imports::{with_memory, AsHost};
@@ -104,7 +104,10 @@ pub fn sleep_step(ctx: &mut Ctx<'_>, ms: u32, origin: Option<u64>) -> Result<asy
         return Ok(asyncify::Step::Wait(asyncify::Wait::Sleep(ns), 0));
     }
     sleeper.nanosleep(ns);
-    Ok(done)
+    match ctx.data().host.time_up() {
+        Some(trap) => Err(trap),
+        None => Ok(done),
+    }
 }
 
 /// `_abort_js()` (emcc 3.1.58 and later): `abort()`.
@@ -163,19 +166,3 @@ pub fn setitimer_js(_ctx: Ctx<'_>, _which: i32, _timeout_ms: f64) -> i32 {
 /// `_emscripten_runtime_keepalive_clear()`: nothing to clear, as this
 /// host ends a guest when `main` returns (or `exit` is called).
 pub fn runtime_keepalive_clear(_ctx: Ctx<'_>) {}
-
-/// The NUL-terminated string at `ptr`, lossily decoded (at most 64 KiB).
-/// Errors: `EFAULT`.
-pub(crate) fn c_string(mem: &imports::GuestMemory<'_>, ptr: u32) -> Result<String, imports::Errno> {
-    let bytes = mem.bytes();
-    let start = ptr as usize;
-    if start >= bytes.len() {
-        return Err(imports::Errno::Fault);
-    }
-    let end = (start + 65536).min(bytes.len());
-    let nul = bytes[start..end]
-        .iter()
-        .position(|&b| b == 0)
-        .ok_or(imports::Errno::Fault)?;
-    Ok(String::from_utf8_lossy(&bytes[start..start + nul]).into_owned())
-}

@@ -1,23 +1,39 @@
-//! Clocks, broken-down time and `strftime` (`src/library.js` of emcc
-//! 3.1.6).
+//! Clocks, broken-down time and `strftime`, in the guest's time zone
+//! (`Host::zone`, see `imports::zone`).
 //!
-//! The guest's time zone is always UTC: `_localtime_js` is `_gmtime_js`
-//! plus `tm_gmtoff = 0`, `tm_isdst = 0`, and `_tzset_js` reports no
-//! offset, no daylight saving time, and the zone name the glue reports
-//! under `TZ=UTC` ("Coordinated Universal Time", taken by the glue from
-//! node's `Date.toTimeString()`). `time_t` is 32-bit in 3.1.6.
+//! Two generations of the glue's time functions: emcc 3.1.6's
+//! (`src/library.js`: a 32-bit `time_t` behind a pointer, `_tzset_js`
+//! allocating the zone names, `strftime` in JavaScript) and the current
+//! one (emcc 3.1.5x to 6.x, `src/lib/libtime.js`: `i64` times, `_tzset_js`
+//! writing the names into musl's buffers, `strftime` in musl). Both answer
+//! what node's `Date` answers in the guest's zone: `_localtime_js` sets
+//! `tm_gmtoff` (whole minutes, as `getTimezoneOffset` gives them) and
+//! `tm_isdst` (the offset is the larger of January 1's and July 1's),
+//! `_mktime_js` reads `tm_isdst` as the glue does (`imports::zone::Zone::mktime`),
+//! and `_tzset_js` reports the offsets of January 1 and July 1 of the
+//! current year. Names: the current glue's `UTC-0500`; for 3.1.6, whose
+//! glue took ICU's long names from `Date.toTimeString()`, the zone's
+//! abbreviations (`EST`), but "Coordinated Universal Time" for a zone
+//! always at UTC, as the glue under `TZ=UTC` (RATIONALE.md, "Local time").
 //!
 //! `struct tm` (44 bytes): `tm_sec` +0, `tm_min` +4, `tm_hour` +8,
 //! `tm_mday` +12, `tm_mon` +16, `tm_year` +20, `tm_wday` +24, `tm_yday`
 //! +28, `tm_isdst` +32, `tm_gmtoff` +36, `tm_zone` +40 (pointer).
 
-use crate::guest::{malloc, mem_trap, set_errno};
+use crate::guest::{c_string, malloc, mem_trap, set_errno};
 use crate::Ctx;
+use imports::zone::{self, Offset, Tm};
 use imports::{with_memory, Errno, GuestMemory};
+use std::ops::Range;
 use wasmer::RuntimeError;
 
-/// The zone name `_tzset_js` reports (node's name for UTC).
+/// The zone name 3.1.6's `_tzset_js` reports for a zone always at UTC
+/// (node's name for UTC).
 pub const ZONE_NAME: &str = "Coordinated Universal Time";
+
+/// Bytes the current glue writes per zone name, its NUL included
+/// (`TZNAME_MAX + 1` of Emscripten's musl).
+const TZNAME_BYTES: usize = 17;
 
 const CLOCK_REALTIME: i32 = 0;
 const CLOCK_MONOTONIC: i32 = 1;
@@ -35,6 +51,18 @@ fn nanotime(ctx: &Ctx<'_>) -> u64 {
 /// `emscripten_get_now() -> ms`: monotonic time in milliseconds (f64).
 pub fn emscripten_get_now(ctx: Ctx<'_>) -> f64 {
     nanotime(&ctx) as f64 / 1e6
+}
+
+/// `emscripten_date_now() -> ms`: wall-clock time in whole milliseconds
+/// since the epoch, as `Date.now()` (libcore.js).
+pub fn emscripten_date_now(ctx: Ctx<'_>) -> f64 {
+    (walltime(&ctx) / 1_000_000) as f64
+}
+
+/// `_emscripten_get_now_is_monotonic() -> 1`: `emscripten_get_now` is
+/// monotonic here, as `performance.now()` is under node (libcore.js).
+pub fn emscripten_get_now_is_monotonic(_ctx: Ctx<'_>) -> i32 {
+    1
 }
 
 /// `clock_gettime(clock, tp) -> 0`: `CLOCK_REALTIME` or `CLOCK_MONOTONIC`
@@ -86,98 +114,119 @@ pub fn gettimeofday(mut ctx: Ctx<'_>, tv: u32, _tz: u32) -> Result<i32, RuntimeE
     Ok(0)
 }
 
-/// `_tzset_js(timezone, daylight, tzname)`: `*timezone = 0`, `*daylight =
-/// 0`, `tzname[0] = tzname[1] =` [`ZONE_NAME`] (allocated once with the
-/// guest's `malloc`; without one, left null).
-pub fn tzset_js(mut ctx: Ctx<'_>, timezone: u32, daylight: u32, tzname: u32) -> Result<(), RuntimeError> {
-    if std::mem::replace(&mut ctx.data_mut().state.tz_done, true) {
-        return Ok(());
+/// The zone's `tzset` view of the current local year (the glue's `new
+/// Date().getFullYear()`).
+fn tzset_now(ctx: &Ctx<'_>) -> zone::TzSet {
+    let zone = &ctx.data().host.zone;
+    let now = (walltime(ctx) / 1_000_000_000) as i64;
+    let year = zone.localtime(now).map_or(1970, |tm| 1900 + i64::from(tm.year));
+    zone.tzset(year)
+}
+
+/// `timezone`: standard time's offset in seconds west, from whole minutes.
+fn seconds_west(set: &zone::TzSet) -> i32 {
+    -(minutes(set.standard()) * 60)
+}
+
+/// An offset in whole minutes east, truncated as V8's
+/// `getTimezoneOffset()` truncates (a local mean time of -4:56:02 is
+/// -296).
+fn minutes(offset_seconds: i32) -> i32 {
+    offset_seconds / 60
+}
+
+/// The current glue's name of an offset: `UTC-0500` for five hours west,
+/// `UTC+0530`, `UTC-0000` for UTC (libtime.js `extractZone`).
+fn glue_name(offset_seconds: i32) -> String {
+    let west = -minutes(offset_seconds);
+    let sign = if west >= 0 { '-' } else { '+' };
+    let m = west.unsigned_abs();
+    format!("UTC{sign}{:02}{:02}", m / 60, m % 60)
+}
+
+/// 3.1.6's name of an offset: its abbreviation, or [`ZONE_NAME`] for a
+/// zone always at UTC.
+fn name_3_1_6(set: &zone::TzSet, o: &Offset) -> String {
+    match !set.daylight() && o.seconds == 0 {
+        true => ZONE_NAME.to_string(),
+        false => o.abbreviation.clone(),
     }
-    let has_malloc = ctx.data().state.guest.as_ref().is_some_and(|g| g.malloc.is_some());
-    let name = if has_malloc {
-        let p = malloc(&mut ctx, ZONE_NAME.len() as u32 + 1)?;
-        with_memory(&mut ctx, |_, mem| {
-            mem.write(p, ZONE_NAME.as_bytes())?;
-            mem.write_u8(p + ZONE_NAME.len() as u32, 0)
-        })
-        .map_err(mem_trap)?;
-        p
-    } else {
-        0
-    };
+}
+
+/// `_tzset_js(timezone, daylight, std_name, dst_name)` (emcc 3.1.5x to
+/// 6.x, libtime.js): `*timezone` = standard time's offset in seconds
+/// west, `*daylight` = whether January 1 and July 1 differ, and the two
+/// names (`UTC-0500`, `UTC-0400`) written into the guest's buffers, at
+/// most 16 bytes and a NUL each. Bad pointers trap.
+pub fn tzset_js_names(mut ctx: Ctx<'_>, timezone: u32, daylight: u32, std: u32, dst: u32) -> Result<(), RuntimeError> {
+    let set = tzset_now(&ctx);
+    let (s, d) = set.standard_and_daylight();
+    let (s, d) = (glue_name(s.seconds), glue_name(d.seconds));
     with_memory(&mut ctx, |_, mem| {
-        mem.write_u32(timezone, 0)?;
-        mem.write_u32(daylight, 0)?;
-        mem.write_u32(tzname, name)?;
-        mem.write_u32(tzname + 4, name)
+        mem.write_u32(timezone, seconds_west(&set) as u32)?;
+        mem.write_u32(daylight, u32::from(set.daylight()))?;
+        write_name(mem, std, &s)?;
+        write_name(mem, dst, &d)
     })
     .map_err(mem_trap)
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+/// Writes `name` as a C string of at most [`TZNAME_BYTES`].
+fn write_name(mem: &mut GuestMemory<'_>, at: u32, name: &str) -> Result<(), Errno> {
+    let n = name.len().min(TZNAME_BYTES - 1);
+    mem.write(at, &name.as_bytes()[..n])?;
+    mem.write_u8(at.checked_add(n as u32).ok_or(Errno::Fault)?, 0)
 }
 
-/// (year, month 1-12, day) of a day count since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-/// Broken-down UTC time of `t` seconds since the epoch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Tm {
-    sec: i32,
-    min: i32,
-    hour: i32,
-    mday: i32,
-    mon: i32,
-    year: i32,
-    wday: i32,
-    yday: i32,
-    isdst: i32,
-    gmtoff: i32,
-    zone: u32,
-}
-
-fn breakdown(t: i64) -> Tm {
-    let days = t.div_euclid(86400);
-    let secs = t.rem_euclid(86400);
-    let (y, m, d) = civil_from_days(days);
-    Tm {
-        sec: (secs % 60) as i32,
-        min: (secs / 60 % 60) as i32,
-        hour: (secs / 3600) as i32,
-        mday: d as i32,
-        mon: (m - 1) as i32,
-        year: (y - 1900) as i32,
-        wday: (days + 4).rem_euclid(7) as i32,
-        yday: (days - days_from_civil(y, 1, 1)) as i32,
-        ..Tm::default()
+/// `_tzset_js(timezone, daylight, tzname)` (emcc 3.1.6): `*timezone` and
+/// `*daylight` as the current form, and `tzname[0]`, `tzname[1]` = the
+/// standard and daylight names, allocated with the guest's `malloc` once
+/// (without one, left null).
+pub fn tzset_js(mut ctx: Ctx<'_>, timezone: u32, daylight: u32, tzname: u32) -> Result<(), RuntimeError> {
+    if std::mem::replace(&mut ctx.data_mut().state.tz_done, true) {
+        return Ok(());
     }
+    let set = tzset_now(&ctx);
+    let (s, d) = set.standard_and_daylight();
+    let (s, d) = (
+        c_alloc(&mut ctx, &name_3_1_6(&set, s))?,
+        c_alloc(&mut ctx, &name_3_1_6(&set, d))?,
+    );
+    with_memory(&mut ctx, |_, mem| {
+        mem.write_u32(timezone, seconds_west(&set) as u32)?;
+        mem.write_u32(daylight, u32::from(set.daylight()))?;
+        mem.write_u32(tzname, s)?;
+        mem.write_u32(tzname.checked_add(4).ok_or(Errno::Fault)?, d)
+    })
+    .map_err(mem_trap)
 }
 
-fn read_tm(mem: &GuestMemory<'_>, at: u32) -> Result<Tm, Errno> {
-    let b = mem.slice(at, 44)?;
+/// `text` as a C string in a block from the guest's `malloc`; 0 when the
+/// guest exports no `malloc`.
+fn c_alloc(ctx: &mut Ctx<'_>, text: &str) -> Result<u32, RuntimeError> {
+    if ctx.data().state.guest.as_ref().is_none_or(|g| g.malloc.is_none()) {
+        return Ok(0);
+    }
+    let p = malloc(ctx, text.len() as u32 + 1)?;
+    with_memory(ctx, |_, mem| {
+        mem.write(p, text.as_bytes())?;
+        mem.write_u8(p.checked_add(text.len() as u32).ok_or(Errno::Fault)?, 0)
+    })
+    .map_err(mem_trap)?;
+    Ok(p)
+}
+
+/// Every field `write_tm` can write, in `struct tm` order.
+const ALL: Range<usize> = 0..10;
+/// Those the glue's `_mktime_js` writes (not `tm_gmtoff`).
+const BUT_GMTOFF: Range<usize> = 0..9;
+/// Those the current glue's `_gmtime_js` writes (libc sets the rest).
+const TO_YDAY: Range<usize> = 0..8;
+/// `tm_wday` and `tm_yday`, all the current `_timegm_js` writes.
+const WDAY_YDAY: Range<usize> = 6..8;
+
+pub(crate) fn read_tm(mem: &GuestMemory<'_>, at: u32) -> Result<Tm, Errno> {
+    let b = mem.slice(at, 40)?;
     let f = |i: usize| i32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]);
     Ok(Tm {
         sec: f(0),
@@ -190,73 +239,162 @@ fn read_tm(mem: &GuestMemory<'_>, at: u32) -> Result<Tm, Errno> {
         yday: f(7),
         isdst: f(8),
         gmtoff: f(9),
-        zone: f(10) as u32,
     })
 }
 
-/// Writes every field but `tm_zone` (the glue leaves it to libc).
-fn write_tm(mem: &mut GuestMemory<'_>, at: u32, tm: &Tm) -> Result<(), Errno> {
+/// Writes the fields `which` of `tm` (never `tm_zone`: libc sets it).
+pub(crate) fn write_tm(mem: &mut GuestMemory<'_>, at: u32, tm: &Tm, which: Range<usize>) -> Result<(), Errno> {
     let b = mem.slice_mut(at, 40)?;
     let fields = [
         tm.sec, tm.min, tm.hour, tm.mday, tm.mon, tm.year, tm.wday, tm.yday, tm.isdst, tm.gmtoff,
     ];
-    for (i, v) in fields.iter().enumerate() {
-        b[4 * i..4 * i + 4].copy_from_slice(&v.to_le_bytes());
+    for i in which {
+        b[4 * i..4 * i + 4].copy_from_slice(&fields[i].to_le_bytes());
     }
     Ok(())
 }
 
-fn time_js(ctx: &mut Ctx<'_>, time: u32, tm: u32) -> Result<(), RuntimeError> {
-    with_memory(ctx, |_, mem| {
-        let t = mem.read_u32(time)? as i32;
-        write_tm(mem, tm, &breakdown(i64::from(t)))
+/// `zone::Zone::localtime` with `tm_gmtoff` in whole minutes, as the glue
+/// computes it from `getTimezoneOffset()`.
+fn local(ctx: &Ctx<'_>, t: i64) -> Option<Tm> {
+    let mut tm = ctx.data().host.zone.localtime(t)?;
+    tm.gmtoff = minutes(tm.gmtoff) * 60;
+    Some(tm)
+}
+
+/// `gmtime` of `t`, `None` where the glue's `Date` is `NaN`. Its `tm_yday`
+/// is 0 in a year whose January 1 `Date` cannot hold (the glue's `NaN|0`;
+/// only the first year, -271821).
+fn utc(t: i64) -> Option<Tm> {
+    if !(-zone::DATE_LIMIT..=zone::DATE_LIMIT).contains(&t) {
+        return None;
+    }
+    let mut tm = zone::gmtime(t)?;
+    if t - i64::from(tm.yday) * 86_400 - t.rem_euclid(86_400) < -zone::DATE_LIMIT {
+        tm.yday = 0;
+    }
+    Some(tm)
+}
+
+/// Reads the 32-bit `time_t` at `time`, breaks it down with `f` and writes
+/// every field to `tm` (3.1.6's forms).
+fn time_js(ctx: &mut Ctx<'_>, time: u32, tm: u32, f: fn(&Ctx<'_>, i64) -> Option<Tm>) -> Result<(), RuntimeError> {
+    let t = with_memory(ctx, |_, mem| mem.read_u32(time)).map_err(mem_trap)? as i32;
+    let out = f(ctx, i64::from(t)).unwrap_or_default();
+    with_memory(ctx, |_, mem| write_tm(mem, tm, &out, ALL)).map_err(mem_trap)
+}
+
+/// `_gmtime_js(time_ptr, tm)` (emcc 3.1.6): the broken-down UTC time of
+/// the 32-bit `time_t` at `time_ptr`.
+pub fn gmtime_js(mut ctx: Ctx<'_>, time: u32, tm: u32) -> Result<(), RuntimeError> {
+    time_js(&mut ctx, time, tm, |_, t| utc(t))
+}
+
+/// `_localtime_js(time_ptr, tm)` (emcc 3.1.6): the broken-down local time
+/// of the 32-bit `time_t` at `time_ptr`, with `tm_gmtoff` and `tm_isdst`.
+pub fn localtime_js(mut ctx: Ctx<'_>, time: u32, tm: u32) -> Result<(), RuntimeError> {
+    time_js(&mut ctx, time, tm, local)
+}
+
+/// Writes the fields `which` of `f(t)` to `tm`: 0, or 1 (writing nothing)
+/// where the glue's `Date` is `NaN` (|t| past `zone::DATE_LIMIT`).
+fn time64(
+    ctx: &mut Ctx<'_>, t: i64, tm: u32, which: Range<usize>, f: fn(&Ctx<'_>, i64) -> Option<Tm>,
+) -> Result<i32, RuntimeError> {
+    let Some(out) = f(ctx, t) else {
+        return Ok(1);
+    };
+    with_memory(ctx, |_, mem| write_tm(mem, tm, &out, which)).map_err(mem_trap)?;
+    Ok(0)
+}
+
+/// `_gmtime_js(time, tm) -> 0 | 1` (emcc 6.x, libtime.js): the UTC
+/// `tm_sec`..`tm_yday` of `time` (i64 seconds); 1, writing nothing, past
+/// `Date`'s range. Bad `tm`: trap.
+pub fn gmtime_js_i64(mut ctx: Ctx<'_>, time: i64, tm: u32) -> Result<i32, RuntimeError> {
+    time64(&mut ctx, time, tm, TO_YDAY, |_, t| utc(t))
+}
+
+/// `_gmtime_js(time, tm)` (emcc 3.1.5x to 5.x): as the 6.x form, without
+/// its result.
+pub fn gmtime_js_i64_void(mut ctx: Ctx<'_>, time: i64, tm: u32) -> Result<(), RuntimeError> {
+    time64(&mut ctx, time, tm, TO_YDAY, |_, t| utc(t)).map(drop)
+}
+
+/// `_localtime_js(time, tm) -> 0 | 1` (emcc 6.x, libtime.js): every field
+/// of the local time of `time` (i64 seconds) but `tm_zone`; 1, writing
+/// nothing, past `Date`'s range. Bad `tm`: trap.
+pub fn localtime_js_i64(mut ctx: Ctx<'_>, time: i64, tm: u32) -> Result<i32, RuntimeError> {
+    time64(&mut ctx, time, tm, ALL, local)
+}
+
+/// `_localtime_js(time, tm)` (emcc 3.1.5x to 5.x): as the 6.x form,
+/// without its result.
+pub fn localtime_js_i64_void(mut ctx: Ctx<'_>, time: i64, tm: u32) -> Result<(), RuntimeError> {
+    time64(&mut ctx, time, tm, ALL, local).map(drop)
+}
+
+/// Reads `tm`, makes the instant of its local fields with the guest's
+/// zone, and writes back the normalised fields but `tm_gmtoff`, as the
+/// glue's `_mktime_js` does; `None` (`tm` untouched) past `Date`'s range.
+fn mk(ctx: &mut Ctx<'_>, tm: u32) -> Result<Option<i64>, RuntimeError> {
+    let fields = with_memory(ctx, |_, mem| read_tm(mem, tm)).map_err(mem_trap)?;
+    let Some((t, out)) = ctx.data().host.zone.mktime(&fields) else {
+        return Ok(None);
+    };
+    with_memory(ctx, |_, mem| write_tm(mem, tm, &out, BUT_GMTOFF)).map_err(mem_trap)?;
+    Ok(Some(t))
+}
+
+/// `_mktime_js(tm) -> time` (emcc 3.1.5x to 6.x, libtime.js): the
+/// instant (i64 seconds) of the local time in `tm`, whose fields may be
+/// out of range and whose `tm_isdst` says which of two readings is meant
+/// (`imports::zone::Zone::mktime`); `tm` is normalised in place (not
+/// `tm_gmtoff`). -1, `tm` untouched, past `Date`'s range (musl then sets
+/// `EOVERFLOW`). Bad `tm`: trap.
+pub fn mktime_js_i64(mut ctx: Ctx<'_>, tm: u32) -> Result<i64, RuntimeError> {
+    Ok(mk(&mut ctx, tm)?.unwrap_or(-1))
+}
+
+/// `_mktime_js(tm) -> time` (emcc 3.1.6): as the current form, the result
+/// truncated to 32 bits as the glue's `|0` does; `tm_year` is normalised
+/// too (the 3.1.6 glue forgets it).
+pub fn mktime_js(mut ctx: Ctx<'_>, tm: u32) -> Result<i32, RuntimeError> {
+    Ok(mk(&mut ctx, tm)?.unwrap_or(-1) as i32)
+}
+
+/// `_timegm_js(tm) -> time` (emcc 3.1.5x to 6.x, libtime.js): the instant
+/// of `tm`'s fields read as UTC (out-of-range ones carry); only `tm_wday`
+/// and `tm_yday` are written back, as the glue writes them. -1 past
+/// `Date`'s range. Bad `tm`: trap.
+pub fn timegm_js_i64(mut ctx: Ctx<'_>, tm: u32) -> Result<i64, RuntimeError> {
+    with_memory(&mut ctx, |_, mem| {
+        let t = zone::timegm(&read_tm(mem, tm)?);
+        let Some(out) = utc(t) else {
+            return Ok(-1);
+        };
+        write_tm(mem, tm, &out, WDAY_YDAY)?;
+        Ok(t)
     })
     .map_err(mem_trap)
 }
 
-/// `_gmtime_js(time_ptr, tm)`: the broken-down UTC time of the 32-bit
-/// `time_t` at `time_ptr`.
-pub fn gmtime_js(mut ctx: Ctx<'_>, time: u32, tm: u32) -> Result<(), RuntimeError> {
-    time_js(&mut ctx, time, tm)
-}
-
-/// `_localtime_js(time_ptr, tm)`: as `_gmtime_js` (local time is UTC),
-/// with `tm_gmtoff = 0` and `tm_isdst = 0`.
-pub fn localtime_js(mut ctx: Ctx<'_>, time: u32, tm: u32) -> Result<(), RuntimeError> {
-    time_js(&mut ctx, time, tm)
-}
-
-/// Seconds since the epoch of `tm`'s fields, normalising out-of-range
-/// values as `mktime` (and JavaScript's `Date`) do.
-fn timegm(tm: &Tm) -> i64 {
-    let mon = i64::from(tm.mon);
-    let year = 1900 + i64::from(tm.year) + mon.div_euclid(12);
-    let days = days_from_civil(year, mon.rem_euclid(12) + 1, 1) + i64::from(tm.mday) - 1;
-    days * 86400 + i64::from(tm.hour) * 3600 + i64::from(tm.min) * 60 + i64::from(tm.sec)
-}
-
-fn mk(ctx: &mut Ctx<'_>, tm: u32) -> Result<i32, RuntimeError> {
-    with_memory(ctx, |_, mem| {
-        let t = timegm(&read_tm(mem, tm)?);
-        write_tm(mem, tm, &breakdown(t))?;
+/// `_timegm_js(tm) -> time` (emcc 3.1.6): the instant of `tm`'s fields
+/// read as UTC, truncated to 32 bits, `tm` normalised in place.
+pub fn timegm_js(mut ctx: Ctx<'_>, tm: u32) -> Result<i32, RuntimeError> {
+    with_memory(&mut ctx, |_, mem| {
+        let t = zone::timegm(&read_tm(mem, tm)?);
+        write_tm(mem, tm, &zone::gmtime(t).unwrap_or_default(), ALL)?;
         Ok(t as i32)
     })
     .map_err(mem_trap)
 }
 
-/// `_mktime_js(tm) -> time`: seconds since the epoch of the (local = UTC)
-/// time in `tm`, normalising `tm` in place (`tm_isdst` becomes 0). The
-/// result is truncated to 32 bits as the glue's `|0` does.
-pub fn mktime_js(mut ctx: Ctx<'_>, tm: u32) -> Result<i32, RuntimeError> {
-    mk(&mut ctx, tm)
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-/// `_timegm_js(tm) -> time`: as `_mktime_js` (UTC is local time).
-pub fn timegm_js(mut ctx: Ctx<'_>, tm: u32) -> Result<i32, RuntimeError> {
-    mk(&mut ctx, tm)
-}
-
-const WEEKDAYS: [&str; 7] = [
+pub(crate) const WEEKDAYS: [&str; 7] = [
     "Sunday",
     "Monday",
     "Tuesday",
@@ -265,7 +403,7 @@ const WEEKDAYS: [&str; 7] = [
     "Friday",
     "Saturday",
 ];
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -388,12 +526,13 @@ fn conversion(out: &mut String, spec: char, tm: &Tm, zone: &str) {
 /// pointers trap.
 pub fn strftime(mut ctx: Ctx<'_>, s: u32, maxsize: u32, fmt: u32, tm: u32) -> Result<u32, RuntimeError> {
     with_memory(&mut ctx, |_, mem| {
+        let zone_ptr = mem.read_u32(tm.checked_add(40).ok_or(Errno::Fault)?)?;
         let tm = read_tm(mem, tm)?;
         let fmt = c_string(mem, fmt)?;
-        let zone = if tm.zone == 0 {
+        let zone = if zone_ptr == 0 {
             String::new()
         } else {
-            c_string(mem, tm.zone)?
+            c_string(mem, zone_ptr)?
         };
         let text = format(&fmt, &tm, &zone);
         if text.len() + 1 > maxsize as usize {
@@ -406,52 +545,25 @@ pub fn strftime(mut ctx: Ctx<'_>, s: u32, maxsize: u32, fmt: u32, tm: u32) -> Re
     .map_err(mem_trap)
 }
 
-/// The NUL-terminated string at `ptr` (lossy UTF-8; at most 64 KiB, so a
-/// missing NUL cannot make the host scan all of memory repeatedly).
-fn c_string(mem: &GuestMemory<'_>, ptr: u32) -> Result<String, Errno> {
-    let bytes = mem.bytes();
-    let start = ptr as usize;
-    if start >= bytes.len() {
-        return Err(Errno::Fault);
-    }
-    let end = (start + 65536).min(bytes.len());
-    let nul = bytes[start..end].iter().position(|&b| b == 0).ok_or(Errno::Fault)?;
-    Ok(String::from_utf8_lossy(&bytes[start..start + nul]).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn civil_round_trip() {
-        for d in [-800_000i64, -1, 0, 1, 11_016, 19_675, 2_932_896] {
-            let (y, m, dd) = civil_from_days(d);
-            assert_eq!(days_from_civil(y, m, dd), d);
-        }
-        assert_eq!(breakdown(951_782_400).mday, 29);
-        assert_eq!(breakdown(0).wday, 4);
-    }
-
-    #[test]
     fn iso_weeks() {
         // 1999-01-02 (Saturday) is in 1998's week 53; 1997-12-30 in 1998's week 1.
-        let t = breakdown(days_from_civil(1999, 1, 2) * 86400);
+        let t = zone::gmtime(zone::days_from_civil(1999, 1, 2) * 86400).unwrap();
         assert_eq!(iso_week(&t), (1998, 53));
-        let t = breakdown(days_from_civil(1997, 12, 30) * 86400);
+        let t = zone::gmtime(zone::days_from_civil(1997, 12, 30) * 86400).unwrap();
         assert_eq!(iso_week(&t), (1998, 1));
     }
 
     #[test]
-    fn mktime_normalises() {
-        let tm = Tm {
-            year: 124,
-            mon: 1,
-            mday: 30,
-            hour: 25,
-            min: 61,
-            ..Tm::default()
-        };
-        assert_eq!(timegm(&tm), 1_709_344_860);
+    fn glue_names() {
+        assert_eq!(glue_name(-18_000), "UTC-0500");
+        assert_eq!(glue_name(19_800), "UTC+0530");
+        assert_eq!(glue_name(0), "UTC-0000");
+        assert_eq!(glue_name(-17_762), "UTC-0456");
+        assert_eq!(minutes(-17_762) * 60, -17_760);
     }
 }

@@ -38,8 +38,12 @@ struct Guest {
 
 impl Guest {
     fn new(config: ModuleConfig) -> Guest {
+        Guest::of(WAT, config)
+    }
+
+    fn of(wat: &str, config: ModuleConfig) -> Guest {
         let mut store = Store::default();
-        let module = Module::new(&store, WAT).unwrap();
+        let module = Module::new(&store, wat).unwrap();
         let em = emscripten::instantiate(&mut store, config.build().unwrap(), &module).unwrap();
         let instance = Instance::new(&mut store, &module, em.imports()).unwrap();
         em.bind(&mut store, &instance).unwrap();
@@ -108,15 +112,42 @@ fn final_dots_and_slashes() {
     assert_eq!(g.at("mkdirat", "", 0o777), ENOENT);
 }
 
+/// `st_mode` of the current `struct stat` (emcc 3.1.42 on: +4).
+const ST_MODE: u64 = 4;
+
 #[test]
 fn st_mode_shows_the_permission_bits_a_file_system_keeps() {
     let mut g = Guest::with_files();
     let (p, buf) = (g.path(100, "/data/private"), 1000);
     assert_eq!(g.call("stat", &[p, buf]), 0);
-    assert_eq!(g.u32_at(1000 + 12), 0o100600);
+    assert_eq!(g.u32_at(1000 + ST_MODE), 0o100600);
     let p = g.path(100, "/data/dir");
     assert_eq!(g.call("stat", &[p, buf]), 0);
-    assert_eq!(g.u32_at(1000 + 12), 0o040755);
+    assert_eq!(g.u32_at(1000 + ST_MODE), 0o040755);
+}
+
+/// A module importing what only emcc before 3.1.20 imported
+/// (`setTempRet0`) gets the legacy `struct stat` (`st_mode` at +12, size
+/// at +40); the current one has the size at +24 (`layout.rs`).
+#[test]
+fn the_stat_layout_follows_the_modules_emcc() {
+    let fs = MemFs::new();
+    fs.write_file("file", b"12345").unwrap();
+    let legacy = WAT.replacen(
+        "(module",
+        r#"(module (import "env" "setTempRet0" (func (param i32)))"#,
+        1,
+    );
+    let mut g = Guest::of(&legacy, ModuleConfig::new().mount("/data", fs.clone()));
+    let p = g.path(100, "/data/file");
+    assert_eq!(g.call("stat", &[p, 1000]), 0);
+    assert_eq!(g.u32_at(1000 + 12), 0o100644);
+    assert_eq!(g.u32_at(1000 + 40), 5);
+    let mut g = Guest::new(ModuleConfig::new().mount("/data", fs));
+    let p = g.path(100, "/data/file");
+    assert_eq!(g.call("stat", &[p, 1000]), 0);
+    assert_eq!(g.u32_at(1000 + ST_MODE), 0o100644);
+    assert_eq!(g.u32_at(1000 + 24), 5);
 }
 
 #[test]
@@ -124,5 +155,5 @@ fn fstat_of_a_listening_socket_is_a_socket() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let mut g = Guest::new(ModuleConfig::new().listener(listener));
     assert_eq!(g.call("fstat", &[3, 1000]), 0);
-    assert_eq!(g.u32_at(1000 + 12) & 0o170000, 0o140000);
+    assert_eq!(g.u32_at(1000 + ST_MODE) & 0o170000, 0o140000);
 }

@@ -1,7 +1,8 @@
 //! Fuzzes the Emscripten import set: every `env` function the testdata
-//! programs import (syscalls, time, memory, invoke_*, exceptions,
-//! setjmp/longjmp helpers) plus WASI, with arbitrary arguments; see
-//! `fuzz/common`.
+//! programs of emcc 3.1.6 and 6.0.5 import (syscalls, time, memory,
+//! invoke_*, exceptions, setjmp/longjmp helpers, pipes, strptime, in
+//! their current and legalized types) plus WASI, with arbitrary
+//! arguments; see `fuzz/common`.
 
 #![no_main]
 
@@ -16,7 +17,14 @@ use std::sync::OnceLock;
 use wasmer::{Engine, Instance, Module, Store};
 
 /// Programs whose `env` imports, together, cover what the set provides.
+/// One type per name is fuzzed, the first program's: current emcc's first.
 const PROGRAMS: &[&str] = &[
+    "6.0.5/syscalls-O0",
+    "6.0.5/time-O0",
+    "6.0.5/exceptions-O0",
+    "6.0.5/exceptions-wasm-O0",
+    "localtime",
+    "6.0.5/files-nobigint",
     "files-O0",
     "exceptions-O0",
     "sjlj-O0",
@@ -45,7 +53,8 @@ fn harness() -> &'static common::Harness {
         let mut funcs = Vec::new();
         for p in PROGRAMS {
             let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/emscripten");
-            let wasm = std::fs::read(format!("{dir}/{p}/{p}.wasm")).expect("testdata program");
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let wasm = std::fs::read(format!("{dir}/{p}/{name}.wasm")).expect("testdata program");
             let mut store = Store::new(engine.clone());
             let module = Module::new(&store, wasm).expect("compiles");
             let em = emscripten::instantiate(&mut store, config().build().expect("config"), &module).expect("imports");

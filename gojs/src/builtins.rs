@@ -1,7 +1,7 @@
 //! The JS built-ins Go's `syscall/js` and standard library use: the
 //! constructors `Object`, `Array`, `Uint8Array`, `Date` and `Error`, called
 //! or constructed, and `Date`'s methods. The clock is the host's; the
-//! time zone is UTC (RATIONALE.md, "Go js: ...").
+//! time zone is the guest's (`Host::zone`; RATIONALE.md, "Local time").
 
 use crate::natives::Native;
 use crate::value::{number_to_string, to_number, to_uint8, Func, HeapFull, Kind, Value};
@@ -30,6 +30,31 @@ pub(crate) fn get_time(s: &mut GoJs, this: &Value) -> Result<JsResult, Trap> {
         }
     }
     throw(s, "TypeError", "this is not a Date object.", None)
+}
+
+/// `Date.prototype.getTimezoneOffset()`: UTC minus local time at the
+/// Date's instant, in whole minutes (positive west of Greenwich), as V8
+/// truncates it; `NaN` for an invalid Date or one past `Date`'s range.
+/// Go's `time` reads it once, from `new Date()`, for `time.Local`.
+/// `this` not a Date: a TypeError.
+pub(crate) fn get_timezone_offset(s: &mut GoJs, this: &Value) -> Result<JsResult, Trap> {
+    let ms = match this {
+        Value::Object(id) => match s.world.heap.get(*id).map(|o| &o.kind) {
+            Some(Kind::Date(ms)) => Some(*ms),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(ms) = ms else {
+        return throw(s, "TypeError", "this is not a Date object.", None);
+    };
+    // `as` saturates (NaN is 0), and the zone answers None past the range.
+    let seconds = (ms / 1000.0).floor() as i64;
+    let offset = match ms.is_finite() {
+        true => s.host.zone.offset_seconds(seconds),
+        false => None,
+    };
+    Ok(Ok(Value::Number(offset.map_or(f64::NAN, |o| f64::from(-(o / 60))))))
 }
 
 /// `Reflect.construct(f, args)`: only the built-in constructors

@@ -77,7 +77,7 @@ fn call_native(s: &mut GoJs, n: Native, this: &Value, args: &[Value]) -> Result<
         }
         Native::Date => builtins::date_string(s),
         Native::DateNow => Value::Number(builtins::now_ms(s)),
-        Native::GetTimezoneOffset => Value::Number(0.0),
+        Native::GetTimezoneOffset => return builtins::get_timezone_offset(s, this),
         Native::GetTime => return builtins::get_time(s, this),
         Native::PerformanceNow => node::performance_now(s),
         Native::GetRandomValues => return node::get_random_values(s, arg(0)),

@@ -6,7 +6,7 @@
 //!
 //! The Go sources that read them: `syscall/fs_js.go`,
 //! `syscall/syscall_js.go`, `time/zoneinfo_js.go`, `crypto/rand/rand_js.go`.
-//! Decisions where the host cannot be node (uid 0, UTC) are in
+//! Decisions where the host cannot be node (uid 0) are in
 //! RATIONALE.md ("Go js: ...").
 
 use crate::fs;

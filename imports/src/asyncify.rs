@@ -27,6 +27,7 @@ pub(crate) mod state;
 
 use crate::errno::Errno;
 use crate::host::{AsHost, Host};
+use crate::limits::Deadline;
 use state::{Free, Source};
 use std::future::Future;
 use std::pin::Pin;
@@ -81,20 +82,28 @@ where
             Step::Wait(wait, from) => (wait, from),
         };
         origin = Some(from);
-        wait_out(wait, async |fd| readable(env.write().await.data_mut().host_mut(), fd)).await;
+        let deadline = env.write().await.data_mut().host().limits.deadline;
+        wait_out(wait, deadline, async |fd| {
+            readable(env.write().await.data_mut().host_mut(), fd)
+        })
+        .await;
+        if let Some(trap) = env.write().await.data_mut().host().time_up() {
+            return Err(trap);
+        }
     }
 }
 
-/// Waits out `wait` without blocking the thread; `readable(fd)` tells
-/// whether a descriptor has something to read (asked again every
-/// [`RECHECK`]: a stream cannot wake us).
-async fn wait_out(wait: Wait, mut readable: impl AsyncFnMut(u32) -> bool) {
+/// Waits out `wait` without blocking the thread, no later than
+/// `deadline`; `readable(fd)` tells whether a descriptor has something
+/// to read (asked again every [`RECHECK`]: a stream cannot wake us).
+async fn wait_out(wait: Wait, deadline: Option<Deadline>, mut readable: impl AsyncFnMut(u32) -> bool) {
+    let cut = |ns: u64| deadline.map_or(ns, |d| d.cut(ns));
     match wait {
-        Wait::Sleep(ns) => sleep(ns).await,
+        Wait::Sleep(ns) => sleep(cut(ns)).await,
         Wait::Yield => YieldNow(false).await,
         Wait::Readable(fd) => {
-            while !readable(fd).await {
-                futures_timer::Delay::new(RECHECK).await;
+            while !readable(fd).await && !deadline.is_some_and(|d| d.passed()) {
+                futures_timer::Delay::new(Duration::from_nanos(cut(RECHECK.as_nanos() as u64))).await;
             }
         }
     }
@@ -257,10 +266,19 @@ where
         let (stop_unwind, start_rewind) = (a.stop_unwind.clone(), a.start_rewind.clone());
         let data = a.data.unwrap_or(0);
         stop_unwind.call(store)?;
-        wait_out(wait, async |fd| readable(env.as_mut(store).host_mut(), fd)).await;
+        let deadline = host_deadline(store, env);
+        wait_out(wait, deadline, async |fd| readable(env.as_mut(store).host_mut(), fd)).await;
+        if let Some(trap) = env.as_mut(store).host().time_up() {
+            return Err(trap);
+        }
         asyncify_mut(env.as_mut(store).host_mut())?.rewinding = Some(origin);
         start_rewind.call(store, data as i32)?;
     }
+}
+
+/// The guest's deadline, if it has a timeout.
+fn host_deadline<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Option<Deadline> {
+    env.as_mut(store).host().limits.deadline
 }
 
 /// Frees the unwind buffer through the guest's allocator, if it came from

@@ -8,6 +8,7 @@ use crate::host::Host;
 use crate::mount::{Mount, Mounts};
 use crate::random::{self, Random};
 use crate::stdio::{HostStream, ReadStream, WriteStream};
+use crate::zone::Zone;
 use std::fmt;
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -46,14 +47,33 @@ pub enum ConfigError {
     /// More mounts and listeners than a guest may hold descriptors.
     #[error("too many mounts and listeners: a guest holds at most {max} descriptors", max = crate::descriptor::MAX_DESCRIPTORS)]
     TooManyDescriptors,
+    /// [`ModuleConfig::max_memory`] on a store whose engine cannot apply
+    /// it.
+    #[error(
+        "ModuleConfig::max_memory needs an engine with imports::limits::MemoryLimit tunables \
+         (see imports::limits::engine_with_limits)"
+    )]
+    MaxMemoryNeedsLimit,
+    /// [`ModuleConfig::timeout`] in a build without the `interrupt`
+    /// feature, which could not enforce it.
+    #[error(
+        "ModuleConfig::timeout needs wasmer-imports-core's `interrupt` cargo feature \
+         (wasmer's experimental-host-interrupt)"
+    )]
+    TimeoutNeedsInterrupt,
+    /// [`ModuleConfig::timeout`] for a run that cannot enforce it (the
+    /// reason).
+    #[error("ModuleConfig::timeout cannot be enforced: {0}")]
+    Timeout(String),
 }
 
 /// A builder for one guest's view of the world: arguments, environment,
-/// stdio, mounts, clocks and random source.
+/// stdio, mounts, clocks, time zone and random source.
 ///
 /// Defaults are safe: no arguments, no environment (the host's is not
 /// passed through), empty stdin, stdout and stderr discarded, no mounts,
-/// the host's real clocks, OS entropy.
+/// the host's real clocks and time zone (unless the guest's `TZ` names
+/// one: [`Self::time_zone`]), OS entropy.
 ///
 /// ```
 /// use imports::{ModuleConfig, fs::MemFs, stdio::OutputBuffer};
@@ -80,9 +100,12 @@ pub struct ModuleConfig {
     nanosleep: Arc<dyn Nanosleep>,
     cputime: Arc<dyn CpuTime>,
     random: Option<Random>,
+    zone: Option<Zone>,
     log: crate::log::LogScopes,
     exit: Arc<dyn crate::ExitHandler>,
     environment: Vec<Arc<dyn crate::environment::Environment>>,
+    max_memory: Option<u64>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl fmt::Debug for ModuleConfig {
@@ -118,9 +141,12 @@ impl ModuleConfig {
             nanosleep: clock.clone(),
             cputime: clock,
             random: None,
+            zone: None,
             log: crate::log::LogScopes::NONE,
             exit: Arc::new(crate::EndGuest),
             environment: Vec::new(),
+            max_memory: None,
+            timeout: None,
         }
     }
 
@@ -255,6 +281,18 @@ impl ModuleConfig {
         self
     }
 
+    /// Sets the guest's local time zone, which its `localtime`, `mktime`,
+    /// `tzset` (Emscripten) and `Date` (Go) follow. Without it, the zone is
+    /// the one the guest's own `TZ` variable names ([`Zone::parse`]: a zone
+    /// name or a POSIX TZ string; an unknown one is UTC), else the host's
+    /// ([`Zone::system`]); [`Self::deterministic`] sets UTC. The last of
+    /// `time_zone` and `deterministic` wins. `Zone::parse("Asia/Tokyo")`
+    /// gives a guest Tokyo's time whatever its environment says.
+    pub fn time_zone(mut self, zone: Zone) -> Self {
+        self.zone = Some(zone);
+        self
+    }
+
     /// Takes arguments and variables from `source` too: its arguments come
     /// before those given with [`Self::arg`], and variables given with
     /// [`Self::env`] override its own.
@@ -276,9 +314,48 @@ impl ModuleConfig {
         self
     }
 
-    /// Deterministic mode: a [`FakeClock`] for every clock and sleep, and
-    /// random bytes seeded with `seed`, so that two runs of a guest see the
-    /// same times and random values.
+    /// Caps each of the guest's linear memories at `bytes` (whole 64 KiB
+    /// pages below it): a memory's maximum becomes the smaller of its own
+    /// and the cap, so the guest's `memory.grow` past it returns -1, and
+    /// a module whose memory's minimum is over the cap fails to
+    /// instantiate (the import set's instantiation error, naming both).
+    /// The cap applies to the memories made for this guest by the driver
+    /// (`run`, `run_async`, `run_coroutine`, WASI's threads), its own and
+    /// the ones the host makes for its imports. It needs the store's
+    /// engine to have [`crate::limits::MemoryLimit`] tunables
+    /// ([`crate::limits::engine_with_limits`]): on any other engine the
+    /// run is refused with [`ConfigError::MaxMemoryNeedsLimit`], since
+    /// memories are made by the engine's tunables, which wasmer gives no
+    /// way to set per store.
+    pub fn max_memory(mut self, bytes: u64) -> Self {
+        self.max_memory = Some(bytes);
+        self
+    }
+
+    /// Stops the guest once it has run for `limit` of wall-clock time,
+    /// counted from the start of its run (instantiation included): the
+    /// run ends with a trap carrying [`crate::TimedOut`] (the import
+    /// set's trap error). Sleeps in host calls end at the deadline, as
+    /// does an async driver's wait for a descriptor; a synchronous read
+    /// blocked on a host stream may not (RATIONALE.md). Needs the
+    /// `interrupt` cargo feature of `wasmer-imports-core`, which makes
+    /// every host call of every guest dearer, so it is off by default:
+    /// without it, building the config fails with
+    /// [`ConfigError::TimeoutNeedsInterrupt`] rather than run the guest
+    /// unlimited. Enforced by the driver's `run`, `run_async` and
+    /// `run_coroutine` and by WASI's threads; a [`Host`] built by hand only
+    /// has its sleeps cut. With the feature on, wasmer 7.4 panics when
+    /// guests on coroutines (`run_coroutine`) interleave on one thread,
+    /// timed or not: run one coroutine guest per thread (RATIONALE.md).
+    pub fn timeout(mut self, limit: std::time::Duration) -> Self {
+        self.timeout = Some(limit);
+        self
+    }
+
+    /// Deterministic mode: a [`FakeClock`] for every clock and sleep,
+    /// random bytes seeded with `seed`, and UTC as the time zone (whatever
+    /// the host's zone or the guest's `TZ`), so that two runs of a guest
+    /// see the same times and random values.
     pub fn deterministic(self, seed: u64) -> Self {
         let clock = Arc::new(FakeClock::new());
         self.walltime(clock.clone())
@@ -286,6 +363,18 @@ impl ModuleConfig {
             .nanosleep(clock.clone())
             .cputime(clock)
             .random(random::seeded(seed))
+            .time_zone(Zone::utc())
+    }
+
+    /// The guest's zone: the one set, else its `TZ`'s, else the host's.
+    fn resolve_zone(&mut self) -> Zone {
+        if let Some(z) = self.zone.take() {
+            return z;
+        }
+        match self.environ.iter().find(|(n, _)| n == "TZ") {
+            Some((_, tz)) => Zone::parse(tz),
+            None => Zone::system(),
+        }
     }
 
     /// Puts the arguments and variables of the configured environments
@@ -320,6 +409,23 @@ impl ModuleConfig {
         Ok(())
     }
 
+    /// The guest's limits, its deadline counted from now; its sleeper cut
+    /// at the deadline. Errors: a timeout without the `interrupt` feature.
+    fn limits(&mut self) -> Result<crate::limits::GuestLimits, ConfigError> {
+        if self.timeout.is_some() && !cfg!(feature = "interrupt") {
+            return Err(ConfigError::TimeoutNeedsInterrupt);
+        }
+        let deadline = self.timeout.map(crate::limits::Deadline::after);
+        if let Some(deadline) = deadline {
+            let inner = self.nanosleep.clone();
+            self.nanosleep = Arc::new(crate::limits::DeadlineSleep { inner, deadline });
+        }
+        Ok(crate::limits::GuestLimits {
+            max_memory: self.max_memory,
+            deadline,
+        })
+    }
+
     /// The descriptor table a guest starts with: stdio at 0-2, one
     /// preopened directory per mount from 3, then the listeners.
     fn descriptors(&mut self) -> Result<Descriptors, ConfigError> {
@@ -352,11 +458,13 @@ impl ModuleConfig {
     /// 0-2, mounts from 3, then listeners. Errors: a NUL in an argument or
     /// variable, a bad variable name, an empty mount path, a stdio stream
     /// that cannot be inherited, more mounts and listeners than
-    /// descriptors.
+    /// descriptors, a timeout without the `interrupt` feature.
     pub fn build(mut self) -> Result<Host, ConfigError> {
         self.merge_environments();
         self.check_strings()?;
+        let limits = self.limits()?;
         let fds = self.descriptors()?;
+        let zone = self.resolve_zone();
         Ok(Host {
             args: self.args,
             environ: self.environ.into_iter().map(|(n, v)| format!("{n}={v}")).collect(),
@@ -366,6 +474,8 @@ impl ModuleConfig {
             nanotime: self.nanotime,
             nanosleep: self.nanosleep,
             cputime: self.cputime,
+            zone,
+            limits,
             random: self.random.unwrap_or_else(random::os),
             memory: None,
             log: self.log,

@@ -16,6 +16,7 @@ use crate::clock::Nanosleep;
 use crate::config::{ConfigError, ModuleConfig};
 use crate::exit::Outcome;
 use crate::host::{AsHost, Host};
+use crate::limits::{Deadline, GuestCap};
 use wasmer::{
     AsStoreMut, Function, FunctionEnv, FunctionEnvMut, ImportType, Imports, Instance, InstantiationError, Module,
     RuntimeError, Store, StoreAsync, Value,
@@ -126,11 +127,16 @@ struct Driven<'a, T, S> {
     store: &'a mut T,
     env: &'a FunctionEnv<S>,
     blocking: bool,
+    deadline: Option<Deadline>,
 }
 
 impl<T: AsStoreMut, S: AsHost> Caller<S> for Driven<'_, T, S> {
     async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
-        asyncify::drive(self.store, self.env, |s| f.call(s, args)).await
+        if let Some(d) = self.deadline.filter(Deadline::passed) {
+            return Err(d.trap());
+        }
+        let result = asyncify::drive(self.store, self.env, |s| f.call(s, args)).await;
+        result.map_err(|e| over_time(self.deadline, e))
     }
     async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> R) -> R {
         f(&mut self.env.clone().into_mut(self.store))
@@ -138,7 +144,7 @@ impl<T: AsStoreMut, S: AsHost> Caller<S> for Driven<'_, T, S> {
     async fn sleep(&mut self, sleeper: &dyn Nanosleep, ns: u64) {
         match self.blocking || !sleeper.blocks() {
             true => sleeper.nanosleep(ns),
-            false => asyncify::sleep(ns).await,
+            false => asyncify::sleep(self.deadline.map_or(ns, |d| d.cut(ns))).await,
         }
     }
 }
@@ -147,11 +153,16 @@ impl<T: AsStoreMut, S: AsHost> Caller<S> for Driven<'_, T, S> {
 struct OnCoroutine<'a, S> {
     store: &'a StoreAsync,
     env: &'a FunctionEnv<S>,
+    deadline: Option<Deadline>,
 }
 
 impl<S: AsHost> Caller<S> for OnCoroutine<'_, S> {
     async fn call(&mut self, f: &Function, args: &[Value]) -> Result<Box<[Value]>, RuntimeError> {
-        f.call_async(self.store, args.to_vec()).await
+        if let Some(d) = self.deadline.filter(Deadline::passed) {
+            return Err(d.trap());
+        }
+        let result = f.call_async(self.store, args.to_vec()).await;
+        result.map_err(|e| over_time(self.deadline, e))
     }
     async fn with_ctx<R>(&mut self, f: impl FnOnce(&mut FunctionEnvMut<'_, S>) -> R) -> R {
         let mut store = wasmer::AsStoreAsync::write_lock(self.store).await;
@@ -159,7 +170,7 @@ impl<S: AsHost> Caller<S> for OnCoroutine<'_, S> {
     }
     async fn sleep(&mut self, sleeper: &dyn Nanosleep, ns: u64) {
         match sleeper.blocks() {
-            true => asyncify::sleep(ns).await,
+            true => asyncify::sleep(self.deadline.map_or(ns, |d| d.cut(ns))).await,
             false => sleeper.nanosleep(ns),
         }
     }
@@ -168,46 +179,96 @@ impl<S: AsHost> Caller<S> for OnCoroutine<'_, S> {
 /// Creates the instance of `module` with `set`'s imports (its start
 /// section runs) and binds it. `Ok(Err(outcome))`: the guest ended while
 /// instantiating, for a set whose program runs in its start section.
+/// A start section stopped by the guest's timeout ends as
+/// [`crate::TimedOut`] (wasmer's interrupt, made the set's trap error).
 pub fn instance<I: ImportSet>(
     store: &mut impl AsStoreMut, module: &Module, set: &I,
 ) -> Result<Result<Instance, Outcome>, I::Error> {
+    let deadline = deadline_of(store, set.defined().env);
     match Instance::new(store, module, set.defined().imports) {
         Ok(instance) => {
             set.bind(store, &instance)?;
             Ok(Ok(instance))
         }
-        Err(InstantiationError::Start(e)) if I::RUNS_IN_START_SECTION => Ok(Err(Outcome::of(Err(e)))),
+        Err(InstantiationError::Start(e)) => match over_time(deadline, e) {
+            e if I::RUNS_IN_START_SECTION => Ok(Err(Outcome::of(Err(e)))),
+            e if e.is::<crate::TimedOut>() => Err(e.into()),
+            e => Err(Box::new(InstantiationError::Start(e)).into()),
+        },
         Err(e) => Err(Box::new(e).into()),
     }
 }
 
-/// A guest set up to run, or how it ended while being set up.
-type SetUp<I> = Result<(I, Instance), Outcome>;
+/// The deadline of the guest in `env`, if it has a timeout.
+fn deadline_of<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Option<Deadline> {
+    env.as_mut(store).host().limits.deadline
+}
 
-/// Builds the guest's world from `config`, defines `I`'s imports for
-/// `module` (their async forms with `coroutines`), instantiates and binds.
+/// `e`, or [`crate::TimedOut`] when it is wasmer's interrupt once the
+/// guest's time is up (the watchdog's).
+fn over_time(deadline: Option<Deadline>, e: RuntimeError) -> RuntimeError {
+    match deadline {
+        Some(d) if d.passed() && e.clone().to_trap() == Some(wasmer_types::TrapCode::HostInterrupt) => d.trap(),
+        _ => e,
+    }
+}
+
+/// `outcome`, a trap by wasmer's interrupt once the time is up as
+/// [`crate::TimedOut`] (for calls into the guest not made through a
+/// [`Caller`]).
+fn timed(outcome: Outcome, deadline: Option<Deadline>) -> Outcome {
+    match outcome {
+        Outcome::Trapped(e) => Outcome::Trapped(over_time(deadline, e)),
+        exited => exited,
+    }
+}
+
+/// A guest set up to run, or how it ended while being set up, and the
+/// watchdog of its timeout, which stops when this is dropped.
+struct SetUp<I> {
+    ready: Result<(I, Instance), Outcome>,
+    deadline: Option<Deadline>,
+    _watchdog: Option<watchdog::Watchdog>,
+}
+
+/// Builds the guest's world from `config`, starts the watchdog of its
+/// timeout, defines `I`'s imports for `module` (their async forms with
+/// `coroutines`), instantiates and binds, its memories under its
+/// `max_memory` cap ([`GuestCap`]).
 fn set_up<I: ImportSet>(
     store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: I::Options, coroutines: bool,
 ) -> Result<SetUp<I>, I::Error> {
     let mut host = config.build()?;
     host.coroutine = coroutines;
+    let limits = host.limits;
+    let cap = GuestCap::open(store.as_store_ref().engine(), limits.max_memory)?;
+    let _watchdog = watchdog::start(store, limits.deadline)?;
     let mut set = I::instantiate(store, host, module, options)?;
     if coroutines {
         set.on_coroutines(store, module);
     }
-    Ok(instance(store, module, &set)?.map(|instance| (set, instance)))
+    let ready = instance(store, module, &set)?.map(|instance| (set, instance));
+    drop(cap);
+    Ok(SetUp {
+        ready,
+        deadline: limits.deadline,
+        _watchdog,
+    })
 }
 
 /// Starts a bound guest and runs it to its end on this thread: its waits
 /// block.
 pub fn start<I: ImportSet>(store: &mut impl AsStoreMut, set: &I, instance: &Instance) -> Result<Outcome, I::Error> {
+    let deadline = deadline_of(store, set.defined().env);
     let mut caller = Driven {
         store,
         env: set.defined().env,
         blocking: true,
+        deadline,
     };
-    asyncify::now(set.start(&mut caller, instance))
-        .unwrap_or_else(|| Err(RuntimeError::new("the guest suspended outside an async driver").into()))
+    let outcome = asyncify::now(set.start(&mut caller, instance))
+        .unwrap_or_else(|| Err(RuntimeError::new("the guest suspended outside an async driver").into()))?;
+    Ok(timed(outcome, deadline))
 }
 
 /// [`start`] for an async caller: a waiting guest suspends instead of its
@@ -218,12 +279,14 @@ pub async fn start_async<I: ImportSet>(
     store: &mut impl AsStoreMut, set: &I, instance: &Instance, buffer_size: u32,
 ) -> Result<Outcome, I::Error> {
     set.suspendable(store, instance, buffer_size)?;
+    let deadline = deadline_of(store, set.defined().env);
     let mut caller = Driven {
         store: &mut *store,
         env: set.defined().env,
         blocking: false,
+        deadline,
     };
-    let outcome = set.start(&mut caller, instance).await?;
+    let outcome = timed(set.start(&mut caller, instance).await?, deadline);
     if let Outcome::Exited(_) = outcome {
         asyncify::release(store, set.defined().env)?;
     }
@@ -250,7 +313,8 @@ pub fn install_asyncify<S: AsHost>(
 pub fn run<I: ImportSet>(
     store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: I::Options,
 ) -> Result<u32, I::Error> {
-    match set_up::<I>(store, module, config, options, false)? {
+    let set_up = set_up::<I>(store, module, config, options, false)?;
+    match set_up.ready {
         Ok((set, instance)) => set.run_bound(store, &instance),
         Err(outcome) => exit_code(outcome),
     }
@@ -262,7 +326,8 @@ pub fn run<I: ImportSet>(
 pub async fn run_async<I: ImportSet>(
     store: &mut impl AsStoreMut, module: &Module, config: ModuleConfig, options: I::Options,
 ) -> Result<u32, I::Error> {
-    match set_up::<I>(store, module, config, options, false)? {
+    let set_up = set_up::<I>(store, module, config, options, false)?;
+    match set_up.ready {
         Ok((set, instance)) => {
             set.run_bound_async(store, &instance, asyncify::DEFAULT_BUFFER_SIZE)
                 .await
@@ -279,7 +344,8 @@ pub async fn run_async<I: ImportSet>(
 pub async fn run_coroutine<I: ImportSet>(
     mut store: Store, module: &Module, config: ModuleConfig, options: I::Options,
 ) -> Result<u32, I::Error> {
-    let (set, instance) = match set_up::<I>(&mut store, module, config, options, true)? {
+    let set_up = set_up::<I>(&mut store, module, config, options, true)?;
+    let (set, instance) = match set_up.ready {
         Ok(ready) => ready,
         Err(outcome) => return exit_code(outcome),
     };
@@ -287,11 +353,94 @@ pub async fn run_coroutine<I: ImportSet>(
     let mut caller = OnCoroutine {
         store: &store,
         env: set.defined().env,
+        deadline: set_up.deadline,
     };
-    exit_code(set.start(&mut caller, &instance).await?)
+    exit_code(timed(set.start(&mut caller, &instance).await?, set_up.deadline))
 }
 
 /// The exit code of `outcome`; a trap as the set's error.
 pub fn exit_code<E: From<RuntimeError>>(outcome: Outcome) -> Result<u32, E> {
     Ok(outcome.code()?)
+}
+
+/// The watchdog of a guest's timeout (feature `interrupt`): a thread that
+/// interrupts the guest's store when its time is up, and again every
+/// [`watchdog::RETRY`] until the run ends, since wasmer drops an interrupt
+/// that comes while the store runs no wasm (between the driver's calls)
+/// and may miss one (RATIONALE.md).
+mod watchdog {
+    use crate::config::ConfigError;
+    use crate::limits::Deadline;
+    use wasmer::AsStoreMut;
+
+    /// How often an interrupt is sent again after the deadline.
+    #[cfg(feature = "interrupt")]
+    pub(super) const RETRY: std::time::Duration = std::time::Duration::from_millis(10);
+
+    /// A running watchdog; dropping it stops the thread and waits for it.
+    pub(super) struct Watchdog {
+        #[cfg(feature = "interrupt")]
+        stop: Option<std::sync::mpsc::Sender<()>>,
+        #[cfg(feature = "interrupt")]
+        thread: Option<std::thread::JoinHandle<()>>,
+    }
+
+    /// Starts a watchdog over `store` for `deadline`; none without one.
+    /// Errors: the thread cannot be made.
+    #[cfg(feature = "interrupt")]
+    pub(super) fn start(
+        store: &mut impl AsStoreMut, deadline: Option<Deadline>,
+    ) -> Result<Option<Watchdog>, ConfigError> {
+        let Some(deadline) = deadline else {
+            return Ok(None);
+        };
+        let interrupter = store.objects_mut().interrupter();
+        let (stop, stopped) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("guest watchdog".into())
+            .spawn(move || watch(&interrupter, deadline, &stopped))
+            .map_err(|e| ConfigError::Timeout(format!("cannot start its watchdog thread: {e}")))?;
+        Ok(Some(Watchdog {
+            stop: Some(stop),
+            thread: Some(thread),
+        }))
+    }
+
+    /// Without the `interrupt` feature a config with a timeout is refused
+    /// when built, so there is never a deadline to watch.
+    #[cfg(not(feature = "interrupt"))]
+    pub(super) fn start(
+        _store: &mut impl AsStoreMut, deadline: Option<Deadline>,
+    ) -> Result<Option<Watchdog>, ConfigError> {
+        match deadline {
+            Some(_) => Err(ConfigError::TimeoutNeedsInterrupt),
+            None => Ok(None),
+        }
+    }
+
+    /// Waits for the deadline, then interrupts until told to stop.
+    #[cfg(feature = "interrupt")]
+    fn watch(interrupter: &wasmer::Interrupter, deadline: Deadline, stopped: &std::sync::mpsc::Receiver<()>) {
+        use std::sync::mpsc::RecvTimeoutError::Timeout;
+        let left = deadline.at.saturating_duration_since(std::time::Instant::now());
+        if !matches!(stopped.recv_timeout(left), Err(Timeout)) {
+            return;
+        }
+        loop {
+            interrupter.interrupt();
+            if !matches!(stopped.recv_timeout(RETRY), Err(Timeout)) {
+                return;
+            }
+        }
+    }
+
+    #[cfg(feature = "interrupt")]
+    impl Drop for Watchdog {
+        fn drop(&mut self) {
+            drop(self.stop.take());
+            if let Some(thread) = self.thread.take() {
+                let _ = thread.join();
+            }
+        }
+    }
 }

@@ -27,6 +27,22 @@ impl ExitCode {
     }
 }
 
+/// The error that ends a guest whose `ModuleConfig::timeout` is up
+/// (feature `interrupt`): the trap of its run, found with
+/// `err.downcast_ref::<imports::TimedOut>()` on the `wasmer::RuntimeError`
+/// the import set's error carries (its `Trap` variant). It holds the time
+/// the guest was given.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
+#[error("the guest ran longer than its timeout of {} s and was stopped", .0.as_secs_f64())]
+pub struct TimedOut(pub std::time::Duration);
+
+impl TimedOut {
+    /// A trap that ends the guest as timed out.
+    pub fn trap(self) -> wasmer::RuntimeError {
+        wasmer::RuntimeError::user(Box::new(self))
+    }
+}
+
 /// What happens when a guest exits (WASI `proc_exit`, AssemblyScript
 /// `abort`/`process.exit`, Emscripten `exit`, Go's `runtime.wasmExit`):
 /// the error the host function returns. It must end the guest (a guest

@@ -34,6 +34,9 @@ pub struct Host {
     pub nanosleep: Arc<dyn Nanosleep>,
     /// CPU time.
     pub cputime: Arc<dyn CpuTime>,
+    /// The guest's local time zone, which every import set's local time
+    /// follows (see [`crate::ModuleConfig::time_zone`]).
+    pub zone: crate::zone::Zone,
     /// Random source.
     pub random: Random,
     /// The guest's memory, once bound after instantiation.
@@ -50,9 +53,18 @@ pub struct Host {
     /// `experimental-async`), whose blocking calls are async host
     /// functions that wait instead of blocking (`asyncify::coroutine`).
     pub coroutine: bool,
+    /// The guest's limits from its `ModuleConfig` (`max_memory`,
+    /// `timeout`), which the driver applies.
+    pub limits: crate::limits::GuestLimits,
 }
 
 impl Host {
+    /// The trap that ends the guest when its `ModuleConfig::timeout` is
+    /// up, for host calls that wait to return; `None` while it has time.
+    pub fn time_up(&self) -> Option<wasmer::RuntimeError> {
+        self.limits.deadline.filter(|d| d.passed()).map(|d| d.trap())
+    }
+
     /// The trap a host function returns to end the guest with `code`, as
     /// the configured [`ExitHandler`] decides.
     pub fn exit(&self, code: u32) -> wasmer::RuntimeError {

@@ -10,7 +10,8 @@
 //!   host directory ([`fs::OsDir`]), an in-memory tree ([`fs::MemFs`]) and
 //!   wrappers, and [`fs::resolve`], the one place paths are interpreted.
 //! - [`descriptor`]: the descriptor table with access modes and flags.
-//! - [`clock`] and [`random`]: real and deterministic sources.
+//! - [`clock`] and [`random`]: real and deterministic sources; [`zone`]:
+//!   the guest's local time zone.
 //! - [`Errno`]: one POSIX error enum; [`ExitCode`]: the error that ends a
 //!   guest.
 //! - [`posix`]: the POSIX operations every import set calls (open,
@@ -23,6 +24,9 @@
 //!   over any import set.
 //! - [`asyncify`]: suspending Asyncify-transformed guests in blocking
 //!   calls, for async drivers.
+//! - [`limits`]: memory caps (per engine, or per guest through
+//!   [`ModuleConfig::max_memory`]) and the deadline of
+//!   [`ModuleConfig::timeout`] (cargo feature `interrupt`).
 //!
 //! An import set (`wasi_snapshot_preview1`, `emscripten`, `assemblyscript`,
 //! `gojs`) turns a [`Host`] into wasmer imports; the core itself runs no
@@ -70,9 +74,10 @@ pub mod posix;
 pub mod random;
 pub mod stdio;
 pub mod threads;
+pub mod zone;
 
 pub use config::{ConfigError, ModuleConfig};
 pub use errno::Errno;
-pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome};
+pub use exit::{EndGuest, ExitCallback, ExitCode, ExitHandler, Outcome, TimedOut};
 pub use host::{with_memory, AsHost, Host, WithHost};
 pub use memory::GuestMemory;

@@ -61,7 +61,10 @@ run() {
     mkdir -p "$root$work"
     mount --bind "$repo" "$root$work" && mounted=("$root$work" "${mounted[@]}")
     # EM_CACHE stays inside the chroot: the system libraries build once.
-    chroot "$root" env EM_CACHE=/root/emcache HOME=/root sh -c 'cd "$0" && "$@"' "$work" "$@"
+    # trixie ships them prebuilt in a frozen cache, which must stay in use.
+    local cache=EM_CACHE=/root/emcache
+    grep -qs '^FROZEN_CACHE = True' "$root/usr/share/emscripten/.emscripten" && cache=EM_FROZEN=1
+    chroot "$root" env "$cache" HOME=/root sh -c 'cd "$0" && "$@"' "$work" "$@"
 }
 
 case "${1:-}" in

@@ -6,7 +6,7 @@
 # Mounts (`dir HOSTREL::GUEST`) are copied to a temp dir, and arguments
 # equal to GUEST become that temp dir, since node sees the real file system.
 # Only the case's env variables are passed (plus the TMPDIR the runner
-# adds); TZ=UTC because the Go host answers getTimezoneOffset with 0.
+# adds), TZ=UTC unless the case sets TZ (the guest's TZ is its time zone).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GOROOT119="${GOROOT119:-/usr/lib/go-1.19}"

@@ -238,14 +238,15 @@ impl Wasi {
     }
 }
 
-/// Binds `instance`'s exported `memory` to `env`. Errors:
-/// [`Error::MissingMemory`].
+/// Binds `instance`'s exported `memory` to `env`; a guest whose memory
+/// is imported (and bound already, by whoever made it) keeps that one.
+/// Errors: [`Error::MissingMemory`].
 pub fn bind<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance) -> Result<(), Error> {
-    let memory = instance
-        .exports
-        .get_memory("memory")
-        .map_err(|_| Error::MissingMemory)?
-        .clone();
+    let memory = match instance.exports.get_memory("memory") {
+        Ok(m) => m.clone(),
+        Err(_) if env.as_ref(store).host().memory.is_some() => return Ok(()),
+        Err(_) => return Err(Error::MissingMemory),
+    };
     env.as_mut(store).host_mut().memory = Some(memory);
     Ok(())
 }

@@ -237,6 +237,9 @@ pub(crate) fn poll_step<S: AsHost>(
                 if asyncify::can_suspend(h) && h.nanosleep.blocks() {
                     return Ok(Some((wait, start)));
                 }
+                if h.time_up().is_some() {
+                    return Err(Errno::Intr);
+                }
                 h.nanosleep.nanosleep(wait);
                 continue;
             }
@@ -248,6 +251,9 @@ pub(crate) fn poll_step<S: AsHost>(
             }
         }
     });
+    if let Some(trap) = ctx.data().host().time_up() {
+        return Err(trap);
+    }
     Ok(match step {
         Ok(None) => Step::Done(Errno::Success),
         Ok(Some((wait, start))) => Step::Wait(Wait::Sleep(wait), start),

@@ -15,6 +15,7 @@
 
 use crate::types::{eventtype, Layout, Preview1};
 use crate::{imported_by, Error, Functions, MODULE};
+use imports::limits::{Deadline, GuestCap, Interrupters};
 use imports::threads::{locked_unless, SharedHost, Unshared};
 use imports::with_memory;
 use imports::{Host, ModuleConfig, Outcome};
@@ -127,6 +128,7 @@ struct Spawner {
     next_tid: AtomicI32,
     running: AtomicUsize,
     max_threads: usize,
+    interrupters: Interrupters,
 }
 
 /// Runs a threaded guest to its end: the main thread calls `_start`, any
@@ -137,8 +139,12 @@ struct Spawner {
 /// could not be made), [`Error::Trap`] (a trap in any thread).
 pub fn run(engine: &Engine, module: &Module, config: ModuleConfig, options: Threads) -> Result<u32, Error> {
     let (memory_import, ty) = shared_memory_import(module)?;
+    let host = config.build()?;
+    let limits = host.limits;
     let mut store = Store::new(engine.clone());
+    let cap = GuestCap::open(engine, limits.max_memory)?;
     let memory = Memory::new(&mut store, ty).map_err(|e| Error::Threads(format!("the shared memory: {e}")))?;
+    drop(cap);
     let memory = memory
         .as_shared(&store)
         .ok_or_else(|| Error::Threads("the memory cannot be shared".into()))?;
@@ -148,11 +154,12 @@ pub fn run(engine: &Engine, module: &Module, config: ModuleConfig, options: Thre
         module: module.clone(),
         memory,
         memory_import,
-        shared: SharedHost::new(config.build()?),
+        shared: SharedHost::new(host),
         ended,
         next_tid: AtomicI32::new(1),
         running: AtomicUsize::new(0),
         max_threads: options.max_threads,
+        interrupters: Interrupters::default(),
     });
     let main = spawner.clone();
     std::thread::Builder::new()
@@ -160,11 +167,30 @@ pub fn run(engine: &Engine, module: &Module, config: ModuleConfig, options: Thre
         .stack_size(THREAD_STACK)
         .spawn(move || main.finish(main.run_main()))
         .map_err(|e| Error::Threads(format!("cannot start the main thread: {e}")))?;
-    let first = outcome
-        .recv()
-        .map_err(|_| Error::Threads("every thread ended without an outcome".into()))?;
+    let first = first_outcome(&outcome, limits.deadline, &spawner)?;
     spawner.stop();
     Ok(first.code()?)
+}
+
+/// The first thread's report of how the guest ended; with a deadline, its
+/// timeout once the time is up (every thread's store interrupted).
+fn first_outcome(
+    outcome: &mpsc::Receiver<Outcome>, deadline: Option<Deadline>, spawner: &Spawner,
+) -> Result<Outcome, Error> {
+    let gone = || Error::Threads("every thread ended without an outcome".into());
+    let Some(deadline) = deadline else {
+        return outcome.recv().map_err(|_| gone());
+    };
+    let left = deadline.at.saturating_duration_since(std::time::Instant::now());
+    match outcome.recv_timeout(left) {
+        Ok(first) => Ok(first),
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(gone()),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            spawner.stop();
+            spawner.interrupters.interrupt_all();
+            Ok(Outcome::Trapped(deadline.trap()))
+        }
+    }
 }
 
 /// The module's shared memory import: (module, name) and its type.
@@ -211,9 +237,14 @@ impl Spawner {
             stand_in.nanosleep = world.nanosleep.clone();
             stand_in.cputime = world.cputime.clone();
         });
+        let limits = self.shared.with(|world| world.limits);
+        stand_in.limits = limits;
+        self.interrupters.add(&mut store);
         let env = FunctionEnv::new(&mut store, stand_in);
         let imports = self.imports(&mut store, &env, memory);
+        let cap = GuestCap::open(&self.engine, limits.max_memory).map_err(trap)?;
         let instance = Instance::new(&mut store, &self.module, &imports).map_err(trap)?;
+        drop(cap);
         Ok((store, instance))
     }
 

@@ -162,11 +162,26 @@ static void runtime(void) {
     printf("raise: %d\n", raise(SIGUSR1));
     struct itimerval it = {{0, 0}, {0, 0}};
     CHECK("setitimer disarm", setitimer(ITIMER_REAL, &it, NULL));
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    char *end = strptime("2024-03-10 01:59:30", "%Y-%m-%d %H:%M:%S", &tm);
-    printf("strptime: %s %d-%02d-%02d %02d:%02d:%02d\n", end && !*end ? "OK" : "FAIL", tm.tm_year + 1900,
-           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    static const char *cases[][2] = {
+        {"2024-03-10 01:59:30", "%Y-%m-%d %H:%M:%S"},
+        {"31/12/99 11:05 PM", "%d/%m/%y %I:%M %p"},
+        // Not "%j": the glue sets the day, never the month (day 60 of 2024
+        // comes out as 2023-03-31); here it is the day of the year.
+        {"FEB 29 2024 rest", "%b %d %Y"},
+        {"12:00:00 +0530", "%H:%M:%S %z"},
+        {"Monday, March  4", "%A, %B %e"},
+        {"  7:08", " %H:%M"},
+        {"abc", "%Y"},
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tm tm;
+        memset(&tm, 0, sizeof tm);
+        tm.tm_year = 100;
+        char *end = strptime(cases[i][0], cases[i][1], &tm);
+        printf("strptime %s: %s rest=%d %d-%02d-%02d %02d:%02d:%02d wday=%d yday=%d gmtoff=%ld\n", cases[i][1],
+               end ? "OK" : "NULL", end ? (int)strlen(end) : -1, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+               tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_wday, tm.tm_yday, tm.tm_gmtoff);
+    }
 }
 
 int main(int argc, char **argv) {
