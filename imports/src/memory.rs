@@ -347,6 +347,26 @@ fn split_disjoint<'m, const N: usize>(bytes: &'m mut [u8], vecs: &[Iovec]) -> Op
     Some(parts.map(IoSliceMut::new))
 }
 
+/// For a module that imports its memory from `namespace` (`asc
+/// --importMemory`, `emcc -sIMPORTED_MEMORY`): its name and a new memory
+/// of the module's declared limits, which the caller defines as that
+/// import and binds as the guest's memory. `None` when it imports none.
+/// Errors: wasmer's reason the memory cannot be made (a limit past the
+/// engine's cap, say), as text.
+pub fn imported(
+    store: &mut impl wasmer::AsStoreMut, module: &wasmer::Module, namespace: &str,
+) -> std::result::Result<Option<(String, wasmer::Memory)>, String> {
+    let Some((name, ty)) = module.imports().find_map(|i| match i.ty() {
+        wasmer::ExternType::Memory(ty) if i.module() == namespace => Some((i.name().to_string(), *ty)),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let memory = wasmer::Memory::new(store, wasmer::MemoryType::new(ty.minimum, ty.maximum, ty.shared))
+        .map_err(|e| e.to_string())?;
+    Ok(Some((name, memory)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,24 +471,4 @@ mod tests {
         assert_eq!(n, 7);
         assert_eq!(m.slice(150, 6).unwrap(), b"abefg\0");
     }
-}
-
-/// For a module that imports its memory from `namespace` (`asc
-/// --importMemory`, `emcc -sIMPORTED_MEMORY`): its name and a new memory
-/// of the module's declared limits, which the caller defines as that
-/// import and binds as the guest's memory. `None` when it imports none.
-/// Errors: wasmer's reason the memory cannot be made (a limit past the
-/// engine's cap, say), as text.
-pub fn imported(
-    store: &mut impl wasmer::AsStoreMut, module: &wasmer::Module, namespace: &str,
-) -> std::result::Result<Option<(String, wasmer::Memory)>, String> {
-    let Some((name, ty)) = module.imports().find_map(|i| match i.ty() {
-        wasmer::ExternType::Memory(ty) if i.module() == namespace => Some((i.name().to_string(), *ty)),
-        _ => None,
-    }) else {
-        return Ok(None);
-    };
-    let memory = wasmer::Memory::new(store, wasmer::MemoryType::new(ty.minimum, ty.maximum, ty.shared))
-        .map_err(|e| e.to_string())?;
-    Ok(Some((name, memory)))
 }

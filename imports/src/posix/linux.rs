@@ -84,7 +84,6 @@ pub fn open_flags(flags: i32, mode: Option<u32>) -> Result<Open> {
         },
         flags: FdFlags(fdflags),
         mode,
-        ..Open::default()
     })
 }
 
