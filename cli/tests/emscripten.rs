@@ -260,3 +260,36 @@ fn the_guests_zone_comes_from_its_tz_then_the_hosts_and_deterministic_is_utc() {
         utc
     );
 }
+
+/// The runtime imports of current emcc that the testdata programs import
+/// but may not call: `_emscripten_runtime_keepalive_clear` (nothing to
+/// clear), `_emscripten_get_now_is_monotonic` (1), `emscripten_get_heap_max`
+/// (the memory's maximum), `_emscripten_memcpy_js` (3.1.47-3.1.74: a
+/// `memmove`), `_abort_js` (an `Aborted` trap).
+#[test]
+fn runtime_imports_of_current_emcc() {
+    let wat = r#"(module
+        (import "env" "_emscripten_runtime_keepalive_clear" (func $clear))
+        (import "env" "_emscripten_get_now_is_monotonic" (func $mono (result i32)))
+        (import "env" "emscripten_get_heap_max" (func $max (result i32)))
+        (import "env" "_abort_js" (func $abort))
+        (import "env" "_emscripten_memcpy_js" (func $memcpy (param i32 i32 i32)))
+        (memory (export "memory") 1 4)
+        (data (i32.const 100) "copied")
+        (func (export "main") (result i32)
+          (call $clear)
+          (if (i32.ne (call $mono) (i32.const 1)) (then (return (i32.const 1))))
+          (if (i32.ne (call $max) (i32.const 262144)) (then (return (i32.const 2))))
+          (call $memcpy (i32.const 200) (i32.const 100) (i32.const 6))
+          (if (i64.ne (i64.load (i32.const 200)) (i64.load (i32.const 100))) (then (return (i32.const 4))))
+          (call $abort)
+          (i32.const 3)))"#;
+    let mut store = Store::default();
+    let module = Module::new(&store, wat).unwrap();
+    match emscripten::run(&mut store, &module, ModuleConfig::new()) {
+        Err(emscripten::Error::Trap(t)) => {
+            assert!(t.downcast_ref::<emscripten::Aborted>().is_some(), "{t}");
+        }
+        other => panic!("expected the abort trap, got {other:?}"),
+    }
+}
