@@ -133,8 +133,8 @@ fn em_asm_runs_with_the_embedders_own_definition() {
     assert_eq!(out.to_string_lossy(), "before the snippet\nsnippet says 42\n");
 }
 
-/// Glue cut short, and a file that is not JavaScript at all: one line
-/// naming the file and why.
+/// Glue cut short, a file that is not JavaScript at all, and hostile
+/// JavaScript: one line naming the file and why.
 #[test]
 fn unreadable_glue_is_a_one_line_error() {
     let t = tempfile::tempdir().unwrap();
@@ -145,10 +145,18 @@ fn unreadable_glue_is_a_one_line_error() {
     std::fs::write(&garbage, b"\x7fELF\x02\x01\x01\0\0\0 not javascript").unwrap();
     let other = t.path().join("other.js");
     std::fs::write(&other, "console.log('hello');\n").unwrap();
+    // Hostile: a chain of two million assignments, and as deep a member
+    // chain, answered at once, not after minutes or a stack overflow.
+    let chain = t.path().join("chain.js");
+    std::fs::write(&chain, format!("{}1;", "a=".repeat(2_000_000))).unwrap();
+    let members = t.path().join("members.js");
+    std::fs::write(&members, format!("a{};", ".a".repeat(2_000_000))).unwrap();
     for (path, why) in [
         (&truncated, "not valid JavaScript"),
         (&garbage, "not"),
         (&other, "defines no wasmImports object"),
+        (&chain, "defines no wasmImports object"),
+        (&members, "defines no wasmImports object"),
     ] {
         let o = wasmer_imports(&[Path::new("run"), path]);
         let stderr = String::from_utf8_lossy(&o.stderr);
