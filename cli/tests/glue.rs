@@ -12,12 +12,18 @@ use emscripten::glue::{Glue, Wasm};
 use emscripten::{Emscripten, Options};
 use imports::stdio::OutputBuffer;
 use imports::ModuleConfig;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use wasmer::{Function, Module, Store};
 
-/// Every runnable minified program and case.
-const AT_LEAST: usize = 10;
+/// Every runnable minified program and case, and the npm programs run
+/// from their glue (`testdata/emscripten/npm`).
+const AT_LEAST: usize = 38;
+
+/// The code recorded for a trap (an uncaught C++ exception), the CLI's
+/// exit status for one.
+const TRAP_EXIT: u32 = 134;
 
 /// The glue at `path`, parsed, and its module compiled.
 fn load(store: &Store, path: &Path) -> (Glue, Module) {
@@ -30,17 +36,32 @@ fn load(store: &Store, path: &Path) -> (Glue, Module) {
     (glue, module)
 }
 
-/// Runs `c` through the embedding API with its glue's names.
-fn run_case(c: &Case) -> Result<(Vec<u8>, u32), String> {
-    let mut store = Store::default();
-    let (glue, module) = load(&store, c.glue.as_ref().unwrap());
-    let out = OutputBuffer::new();
-    let config = ModuleConfig::new()
-        .arg(c.glue.as_ref().unwrap().file_name().unwrap().to_string_lossy())
-        .args(c.args.iter().cloned())
-        .stdout(out.clone());
-    let options = Options::new().names(glue.names);
-    let code = imports::driver::run::<Emscripten>(&mut store, &module, config, options).map_err(|e| e.to_string())?;
+/// Runs `c` through the embedding API with its glue's names (the glue
+/// parsed and its module compiled once per file, in `loaded`), and the
+/// case's `js` import defined as a function returning its value.
+fn run_case(
+    store: &mut Store, loaded: &mut HashMap<PathBuf, (Glue, Module)>, c: &Case,
+) -> Result<(Vec<u8>, u32), String> {
+    let path = c.glue.as_ref().unwrap();
+    let (glue, module) = loaded.entry(path.clone()).or_insert_with(|| load(store, path)).clone();
+    let (config, out, _mounts) = common::config(c, path);
+    let mut options = Options::new().names(glue.names);
+    if let Some((import, value)) = &c.js {
+        assert_eq!(
+            import, "emscripten_asm_const_int",
+            "{}: only EM_ASM_INT is defined here",
+            c.name
+        );
+        // `EM_ASM_INT(...)`: code address, signature, arguments.
+        let value = *value;
+        let em_asm = Function::new_typed(store, move |_code: i32, _sig: i32, _args: i32| value);
+        options = options.define("env", import, em_asm);
+    }
+    let code = match imports::driver::run::<Emscripten>(store, &module, config, options) {
+        Ok(code) => code,
+        Err(emscripten::Error::Trap(_)) => TRAP_EXIT,
+        Err(e) => return Err(e.to_string()),
+    };
     Ok((out.contents(), code))
 }
 
@@ -50,9 +71,11 @@ fn minified_builds_through_the_embedding_api() {
         .into_iter()
         .filter(|c| c.glue.is_some())
         .collect();
+    let mut store = Store::default();
+    let mut loaded = HashMap::new();
     let mut failures = Vec::new();
     for c in &all {
-        match run_case(c) {
+        match run_case(&mut store, &mut loaded, c) {
             Ok((stdout, code)) => check(&mut failures, c, "the embedding API", &stdout, Some(code)),
             Err(e) => failures.push(format!("{}: {e}", c.name)),
         }
@@ -110,8 +133,8 @@ fn em_asm_runs_with_the_embedders_own_definition() {
     assert_eq!(out.to_string_lossy(), "before the snippet\nsnippet says 42\n");
 }
 
-/// Glue cut short, and a file that is not JavaScript at all: one line
-/// naming the file and why.
+/// Glue cut short, a file that is not JavaScript at all, and hostile
+/// JavaScript: one line naming the file and why.
 #[test]
 fn unreadable_glue_is_a_one_line_error() {
     let t = tempfile::tempdir().unwrap();
@@ -122,10 +145,18 @@ fn unreadable_glue_is_a_one_line_error() {
     std::fs::write(&garbage, b"\x7fELF\x02\x01\x01\0\0\0 not javascript").unwrap();
     let other = t.path().join("other.js");
     std::fs::write(&other, "console.log('hello');\n").unwrap();
+    // Hostile: a chain of two million assignments, and as deep a member
+    // chain, answered at once, not after minutes or a stack overflow.
+    let chain = t.path().join("chain.js");
+    std::fs::write(&chain, format!("{}1;", "a=".repeat(2_000_000))).unwrap();
+    let members = t.path().join("members.js");
+    std::fs::write(&members, format!("a{};", ".a".repeat(2_000_000))).unwrap();
     for (path, why) in [
         (&truncated, "not valid JavaScript"),
         (&garbage, "not"),
         (&other, "defines no wasmImports object"),
+        (&chain, "defines no wasmImports object"),
+        (&members, "defines no wasmImports object"),
     ] {
         let o = wasmer_imports(&[Path::new("run"), path]);
         let stderr = String::from_utf8_lossy(&o.stderr);

@@ -305,11 +305,25 @@ impl<'a> Visit<'a> for Found {
         walk::walk_variable_declarator(self, it);
     }
 
+    /// A chain `a = b = ... = value` is taken whole, once: each target
+    /// is assigned `value` (reading it once per link instead would be
+    /// quadratic in the chain's length), then the targets and `value`
+    /// are walked.
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
-        if let Some(target) = target_name(&it.left) {
-            self.assigned(target, &it.right);
+        let mut links = vec![it];
+        while let Expression::AssignmentExpression(next) = links[links.len() - 1].right.without_parentheses() {
+            links.push(next);
         }
-        walk::walk_assignment_expression(self, it);
+        let value = &links[links.len() - 1].right;
+        for link in &links {
+            if let Some(target) = target_name(&link.left) {
+                self.assigned(target, value);
+            }
+        }
+        for link in &links {
+            self.visit_assignment_target(&link.left);
+        }
+        self.visit_expression(value);
     }
 
     fn visit_object_expression(&mut self, it: &ObjectExpression<'a>) {
@@ -495,9 +509,9 @@ fn target_name<'a>(target: &AssignmentTarget<'a>) -> Option<&'a str> {
 /// `wasmExports.c`, `wasmExports["c"].value` (a global), or the value of
 /// an assignment chain ending in one (`x = Module["x"] = wasmExports["c"]`).
 fn export_read<'a>(value: &Expression<'a>) -> Option<&'a str> {
-    let value = value.without_parentheses();
-    if let Expression::AssignmentExpression(a) = value {
-        return export_read(&a.right);
+    let mut value = value.without_parentheses();
+    while let Expression::AssignmentExpression(a) = value {
+        value = a.right.without_parentheses();
     }
     let member = value.as_member_expression()?;
     let object = member.object().without_parentheses();
@@ -574,8 +588,9 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Prefix keywords: each may nest an expression in the one after it.
-const PREFIX_KEYWORDS: &[&str] = &["typeof", "void", "delete", "new", "await", "yield", "do", "else"];
+/// Prefix keywords, each of which may nest an expression in the one
+/// after it, and the binary ones (`in`, which `instanceof` contains).
+const PREFIX_KEYWORDS: &[&str] = &["typeof", "void", "delete", "new", "await", "yield", "do", "else", "in"];
 
 /// A bound on how deep `source` can make the parser recurse: every level
 /// of JavaScript's nesting takes a bracket, an operator or a prefix
@@ -587,7 +602,10 @@ fn nesting_bound(source: &str) -> u64 {
         // A parenthesis, an array or a template substitution goes down
         // through every level of expression precedence at once.
         b'(' | b'[' | b'`' => GROUP_LEVELS,
-        b'{' | b'!' | b'~' | b'+' | b'-' | b'?' | b'=' | b':' | b'*' | b'<' => 1,
+        // Operators, and `.`: a chain `a.b.c`, `a || b || c` is a tree
+        // as deep as it is long, which the walk over it recurses down.
+        b'{' | b'!' | b'~' | b'+' | b'-' | b'?' | b'=' | b':' | b'*' | b'<' | b'>' | b'.' | b'|' | b'&' | b'^'
+        | b'%' | b'/' => 1,
         _ => 0,
     };
     let operators: u64 = source.as_bytes().iter().map(level).sum();

@@ -300,6 +300,7 @@ pub const FUNCTIONS: Table<EmEnv> = Table {
         "__syscall_fchmod" [FILESYSTEM] => syscall::fchmod;
         "__syscall_fchmodat2" [FILESYSTEM] (_, _: cstr) => syscall::fchmodat2;
         "__syscall_fchown32" [FILESYSTEM] => syscall::fchown32;
+        "__syscall_fchownat" [FILESYSTEM] (_, _: cstr) => syscall::fchownat;
         "__syscall_getuid32" [NONE] => syscall::getuid32;
         "__syscall_getgid32" [NONE] => syscall::getuid32;
         "__syscall_utimensat" [FILESYSTEM] (_, _: cstr) => syscall::utimensat;

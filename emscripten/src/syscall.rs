@@ -481,6 +481,22 @@ pub fn fchown32(mut ctx: Ctx<'_>, fildes: i32, owner: i32, group: i32) -> i32 {
     })
 }
 
+/// `__syscall_fchownat(dirfd, path, owner, group, flags)`: as
+/// [`ops::chown`] (`AT_SYMLINK_NOFOLLOW` for the link itself, -1 keeps an
+/// id). Errors: `ENOENT`, `EINVAL` (another flag), `EPERM` (an owner other
+/// than [`ops::OWNER`]), `EFAULT`.
+pub fn fchownat(mut ctx: Ctx<'_>, dirfd: i32, path: u32, owner: i32, group: i32, flags: i32) -> i32 {
+    let id = |v: i32| (v != -1).then_some(v as u32);
+    sys0(&mut ctx, |env, mem| {
+        if flags & !AT_SYMLINK_NOFOLLOW != 0 {
+            return Err(Errno::Inval);
+        }
+        let (base, p) = path_at(&env.state.ns, mem, dirfd, path)?;
+        let follow = flags & AT_SYMLINK_NOFOLLOW == 0;
+        ops::chown(&env.host, base, p, follow, (id(owner), id(group)))
+    })
+}
+
 /// `__syscall_getuid32()` and `__syscall_getgid32()`: the one owner of
 /// every file here ([`ops::OWNER`], 0, what the glue answers).
 pub fn getuid32(_ctx: Ctx<'_>) -> i32 {

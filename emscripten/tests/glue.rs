@@ -268,6 +268,17 @@ fn what_is_not_emcc_glue_is_refused() {
     assert!(!e.to_string().contains('\n'), "{e}");
 }
 
+/// A chain `a = a = ... = 1` is read in time linear in its length (each
+/// link once): two million links, which a quadratic walk would take
+/// hours over, are refused as not glue within seconds.
+#[test]
+fn a_long_assignment_chain_is_read_once() {
+    let source = format!("{}1;", "a=".repeat(2_000_000));
+    let start = std::time::Instant::now();
+    assert_eq!(Glue::parse(&source).unwrap_err(), GlueError::NoImports);
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+}
+
 #[test]
 fn hostile_input_is_refused_without_a_crash() {
     // Deep nesting of every kind the parser recurses on; the last one
@@ -286,6 +297,14 @@ fn hostile_input_is_refused_without_a_crash() {
         format!("x = {}1", "new ".repeat(300_000)),
         format!("{}1", "if (1) ".repeat(100_000)),
         format!("if (a) /\"/; x = {}1;\"", "!".repeat(2_000_000)),
+        // Left-deep trees: the parser loops, the walk over them recurses.
+        format!("x = a{}", ".a".repeat(2_000_000)),
+        format!("x = a{}", "||a".repeat(2_000_000)),
+        format!("x = a{}", "&&a".repeat(2_000_000)),
+        format!("x = a{}", " in a".repeat(1_000_000)),
+        format!("x = a{}", " instanceof a".repeat(1_000_000)),
+        format!("x = a{}", "[0]".repeat(1_000_000)),
+        format!("x = a{}", "()".repeat(1_000_000)),
     ];
     for source in &deep {
         assert!(Glue::parse(source).is_err(), "{}", &source[..20]);

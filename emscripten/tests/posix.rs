@@ -14,12 +14,14 @@ const WAT: &str = r#"(module
   (import "env" "__syscall_mkdirat" (func $mkdirat (param i32 i32 i32) (result i32)))
   (import "env" "__syscall_fstat64" (func $fstat (param i32 i32) (result i32)))
   (import "env" "__syscall_stat64" (func $stat (param i32 i32) (result i32)))
+  (import "env" "__syscall_fchownat" (func $fchownat (param i32 i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
   (export "renameat" (func $renameat))
   (export "unlinkat" (func $unlinkat))
   (export "mkdirat" (func $mkdirat))
   (export "fstat" (func $fstat))
-  (export "stat" (func $stat)))"#;
+  (export "stat" (func $stat))
+  (export "fchownat" (func $fchownat)))"#;
 
 const AT_FDCWD: i32 = -100;
 const AT_REMOVEDIR: i32 = 0x200;
@@ -30,6 +32,8 @@ const EINVAL: i32 = -28;
 const EISDIR: i32 = -31;
 const ENOENT: i32 = -44;
 const ENOTDIR: i32 = -54;
+const EPERM: i32 = -63;
+const AT_SYMLINK_NOFOLLOW: i32 = 0x100;
 
 struct Guest {
     store: Store,
@@ -110,6 +114,21 @@ fn final_dots_and_slashes() {
     assert_eq!(g.at("unlinkat", "/data/dir/", 0), EISDIR);
     assert_eq!(g.at("mkdirat", "/data/dir/.", 0o777), EEXIST);
     assert_eq!(g.at("mkdirat", "", 0o777), ENOENT);
+}
+
+/// `fchownat` (7-Zip's extraction imports it): one owner, 0, whom a file
+/// may be given to or kept by (-1); anyone else is `EPERM`, a missing
+/// file `ENOENT`, an unknown flag `EINVAL`.
+#[test]
+fn fchownat_knows_one_owner() {
+    let mut g = Guest::with_files();
+    let p = g.path(100, "/data/file");
+    assert_eq!(g.call("fchownat", &[AT_FDCWD, p, 0, 0, 0]), 0);
+    assert_eq!(g.call("fchownat", &[AT_FDCWD, p, -1, -1, AT_SYMLINK_NOFOLLOW]), 0);
+    assert_eq!(g.call("fchownat", &[AT_FDCWD, p, 1000, -1, 0]), EPERM);
+    assert_eq!(g.call("fchownat", &[AT_FDCWD, p, 0, 0, 0x1000]), EINVAL);
+    let p = g.path(100, "/data/none");
+    assert_eq!(g.call("fchownat", &[AT_FDCWD, p, 0, 0, 0]), ENOENT);
 }
 
 /// `st_mode` of the current `struct stat` (emcc 3.1.42 on: +4).

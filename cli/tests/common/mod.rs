@@ -17,9 +17,13 @@ use wasmer::{Module, Store};
 pub struct Case {
     pub name: String,
     pub wasm: PathBuf,
-    /// A minified Emscripten build's glue (`minified-*/<program>.js`),
-    /// which the CLI runs instead of the module.
+    /// A minified Emscripten build's glue (`minified-*/<program>.js`, or
+    /// the case's `glue FILE`), which the CLI runs instead of the module.
     pub glue: Option<PathBuf>,
+    /// `js IMPORT VALUE`: the glue's JavaScript for the canonical import
+    /// IMPORT, which the CLI refuses; the embedding API runs the case
+    /// with IMPORT defined as a host function returning VALUE.
+    pub js: Option<(String, i32)>,
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub dirs: Vec<(PathBuf, String)>,
@@ -67,6 +71,7 @@ pub fn cases(subdir: &str) -> Vec<Case> {
                 name: format!("{}/{stem}", dir.strip_prefix(&root).unwrap().display()),
                 wasm: wasm.clone(),
                 glue: glue.clone(),
+                js: None,
                 args: vec![],
                 env: vec![],
                 dirs: vec![],
@@ -95,6 +100,11 @@ pub fn cases(subdir: &str) -> Vec<Case> {
                         c.dirs.push((dir.join(h), g.into()));
                     }
                     "stdin" => c.stdin = Some(dir.join(value)),
+                    "glue" => c.glue = Some(dir.join(value)),
+                    "js" => {
+                        let (name, v) = value.split_once(' ').unwrap();
+                        c.js = Some((name.into(), v.parse().unwrap()));
+                    }
                     other => panic!("{}: unknown case key {other:?}", f.display()),
                 }
             }
@@ -196,12 +206,52 @@ pub fn check_all_through_cli(subdir: &str, at_least: usize) {
     let mut failures = Vec::new();
     for c in &all {
         let (stdout, stderr, exit) = run_cli(c, &[]);
+        if let Some((import, _)) = &c.js {
+            check_refused(&mut failures, c, import, &stdout, &stderr, exit);
+            continue;
+        }
         check(&mut failures, c, "the CLI", &stdout, exit);
         if exit != Some(c.exit) && !stderr.is_empty() {
             failures.push(format!("{} stderr: {}", c.name, show(&stderr)));
         }
     }
     report(failures, all.len(), at_least);
+}
+
+/// A case whose glue has JavaScript for `import` (`js` in the case): the
+/// CLI must refuse it before running, in one line naming the import.
+fn check_refused(failures: &mut Vec<String>, c: &Case, import: &str, stdout: &[u8], stderr: &[u8], exit: Option<u32>) {
+    let stderr = show(stderr);
+    let named = stderr.contains(&format!("({import}) is JavaScript in the glue"));
+    if exit != Some(1) || !stdout.is_empty() || stderr.lines().count() != 1 || !named {
+        failures.push(format!(
+            "{} via the CLI: expected a one-line refusal naming {import}, got exit {exit:?}\n--- stderr\n{stderr}",
+            c.name
+        ));
+    }
+}
+
+/// The configuration of case `c` run from `file`: argv[0] the file's
+/// name, the case's arguments, environment and stdin, fresh copies of its
+/// fixtures mounted (kept while the guard lives), stdout captured in the
+/// buffer returned.
+pub fn config(c: &Case, file: &Path) -> (ModuleConfig, OutputBuffer, Vec<(tempfile::TempDir, PathBuf, String)>) {
+    let out = OutputBuffer::new();
+    let mut cfg = ModuleConfig::new()
+        .arg(file.file_name().unwrap().to_string_lossy())
+        .args(c.args.iter().cloned())
+        .stdout(out.clone());
+    for (n, v) in &c.env {
+        cfg = cfg.env(n, v);
+    }
+    if let Some(s) = &c.stdin {
+        cfg = cfg.stdin(std::fs::File::open(s).unwrap());
+    }
+    let mounts = fixtures(c);
+    for (_, host, guest) in &mounts {
+        cfg = cfg.mount(guest.clone(), OsDir::open(host).unwrap());
+    }
+    (cfg, out, mounts)
 }
 
 /// Checks every case of `testdata/<subdir>` through the embedding API,
@@ -230,21 +280,7 @@ pub fn check_through_api_where(
             .entry(c.wasm.clone())
             .or_insert_with(|| Module::new(&store, std::fs::read(&c.wasm).unwrap()).unwrap())
             .clone();
-        let out = OutputBuffer::new();
-        let mut cfg = ModuleConfig::new()
-            .arg(c.wasm.file_name().unwrap().to_string_lossy())
-            .args(c.args.iter().cloned())
-            .stdout(out.clone());
-        for (n, v) in &c.env {
-            cfg = cfg.env(n, v);
-        }
-        if let Some(s) = &c.stdin {
-            cfg = cfg.stdin(std::fs::File::open(s).unwrap());
-        }
-        let mounts = fixtures(c);
-        for (_, host, guest) in &mounts {
-            cfg = cfg.mount(guest.clone(), OsDir::open(host).unwrap());
-        }
+        let (cfg, out, _mounts) = config(c, &c.wasm);
         match run(&mut store, &module, cfg, c) {
             Ok(code) => check(&mut failures, c, "the embedding API", &out.contents(), Some(code)),
             Err(e) => failures.push(format!("{}: {e}", c.name)),
