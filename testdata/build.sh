@@ -19,12 +19,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/wasi"
 
 want=("$@")
-selected() {
-    [ ${#want[@]} -eq 0 ] && return 0
-    local w
-    for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done
-    return 1
-}
+# shellcheck source=testdata/selected.sh
+. "$here/selected.sh"
 
 for d in rust/*/; do
     prog="$(basename "$d")"

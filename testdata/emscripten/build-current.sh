@@ -27,12 +27,8 @@ export GLUE=/tmp/emscripten-glue/$version
 mkdir -p "$out" "$GLUE"
 
 want=("$@")
-selected() {
-    [ ${#want[@]} -eq 0 ] && return 0
-    local w
-    for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done
-    return 1
-}
+# shellcheck source=testdata/selected.sh
+. "$here/../selected.sh"
 
 # build PROGRAM CASES-FROM COMPILER SOURCE FLAGS...
 build() {

@@ -20,12 +20,8 @@ GLUE="${GLUE:-/tmp/emscripten-glue}"
 mkdir -p "$GLUE"
 
 want=("$@")
-selected() {
-    [ ${#want[@]} -eq 0 ] && return 0
-    local w
-    for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done
-    return 1
-}
+# shellcheck source=testdata/selected.sh
+. "$here/../selected.sh"
 
 # build PROGRAM COMPILER SOURCE FLAGS...: <program>/<program>.wasm + $GLUE/<program>.js
 build() {
