@@ -528,3 +528,26 @@ fn a_suspended_guest_can_be_dropped() {
     let expected = std::fs::read(common::testdata().join(dir).join("main.stdout")).unwrap();
     assert_eq!(common::show(&out.contents()), common::show(&expected));
 }
+
+/// The same stdin reader built minified (`testdata/emscripten/minified-stdin`,
+/// imports named `a.g` and so on, recovered from its glue): on coroutines
+/// its `fd_read` is replaced under the name the module imports it by, so it
+/// too waits for the pipe without blocking the thread.
+#[test]
+fn a_minified_guest_waits_for_a_pipe_on_coroutines() {
+    let (code, out) = fed_through_a_pipe("async/wasi/c/stdin/stdin.txt", move |config| {
+        Box::pin(async move {
+            let dir = common::testdata().join("emscripten/minified-stdin");
+            let source = std::fs::read_to_string(dir.join("minified-stdin.js")).unwrap();
+            let glue = emscripten::glue::Glue::parse(&source).map_err(|e| e.to_string())?;
+            let store = Store::default();
+            let m = Module::new(&store, std::fs::read(dir.join("minified-stdin.wasm")).unwrap()).unwrap();
+            let options = emscripten::Options::new().names(glue.names);
+            imports::driver::run_coroutine::<emscripten::Emscripten>(store, &m, config, options)
+                .await
+                .map_err(|e| e.to_string())
+        })
+    });
+    let expected = std::fs::read(common::testdata().join("async/emscripten/stdin/stdin.stdout")).unwrap();
+    assert_eq!((code, out), (0, common::show(&expected)));
+}

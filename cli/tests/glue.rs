@@ -177,3 +177,27 @@ fn inspect_shows_what_minified_imports_stand_for() {
     assert!(stdout.contains("toolchain: Emscripten"), "{stdout}");
     assert!(stdout.contains("a = wasi_snapshot_preview1.fd_write"), "{stdout}");
 }
+
+/// A minified build on wasmer's coroutines (`driver::run_coroutine`): the
+/// calls that may wait are replaced under the names the module imports
+/// them by, and the program prints what its glue printed.
+#[test]
+fn minified_build_on_coroutines() {
+    let dir = common::testdata().join("emscripten/minified-hello-O3");
+    let store = Store::default();
+    let (glue, module) = load(&store, &dir.join("minified-hello-O3.js"));
+    let out = OutputBuffer::new();
+    let config = ModuleConfig::new().arg("minified-hello-O3.wasm").stdout(out.clone());
+    let own = Store::new(store.engine().clone());
+    let options = Options::new().names(glue.names);
+    let code = futures::executor::block_on(imports::driver::run_coroutine::<Emscripten>(
+        own, &module, config, options,
+    ))
+    .unwrap();
+    let want = std::fs::read(dir.join("main.stdout")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.contents()), String::from_utf8_lossy(&want));
+    assert_eq!(
+        code.to_string(),
+        std::fs::read_to_string(dir.join("main.exit")).unwrap().trim()
+    );
+}

@@ -722,24 +722,18 @@ impl ImportSet for Emscripten {
 
     /// The WASI calls that wait, and `emscripten_sleep`, as async functions.
     fn on_coroutines(&mut self, store: &mut impl AsStoreMut, module: &Module) {
-        let wasi = wasi_snapshot_preview1::imported_by(module);
+        let imported = wasi_snapshot_preview1::imported_by(module);
+        let names = self.names.clone();
+        let wasi = |name: &str| imported(name) || names.imports().any(|(_, i)| i.name == name);
         wasi_snapshot_preview1::coroutine_functions(store, &self.env, &mut self.imports, &wasi);
-        if self.imports.get_export(MODULE, "emscripten_sleep").is_none() {
-            return;
+        self.coroutine_sleep(store);
+        // A minified build imports them by other names.
+        for ((m, n), i) in names.imports() {
+            let suspends = SUSPENDING.contains(&(i.module.as_str(), i.name.as_str()));
+            if let Some(f) = self.imports.get_export(&i.module, &i.name).filter(|_| suspends) {
+                self.imports.define(m, n, f);
+            }
         }
-        let sleep = Function::new_typed_with_env_async(
-            store,
-            &self.env,
-            |env: AsyncFunctionEnvMut<EmEnv>, ms: u32| async move {
-                imports::asyncify::coroutine(env, move |ctx, origin| proc::sleep_step(ctx, ms, origin))
-                    .await
-                    .map(drop)
-            },
-        );
-        // The synchronous log wrapper can call it: the wait still yields
-        // the coroutine, which holds the wrapper's frame too.
-        let sleep = FUNCTIONS.logged_as(store, &self.env, MODULE, "emscripten_sleep", sleep);
-        self.imports.define(MODULE, "emscripten_sleep", sleep);
     }
 
     fn bind(&self, store: &mut impl AsStoreMut, instance: &Instance) -> Result<(), Error> {
@@ -774,6 +768,37 @@ impl ImportSet for Emscripten {
         Ok(Outcome::of(call_main(caller, ctors, main).await))
     }
 }
+
+impl Emscripten {
+    /// `emscripten_sleep` as an async function, for a run on coroutines.
+    fn coroutine_sleep(&mut self, store: &mut impl AsStoreMut) {
+        let mapped = self.names.imports().any(|(_, i)| i.name == "emscripten_sleep");
+        if self.imports.get_export(MODULE, "emscripten_sleep").is_none() && !mapped {
+            return;
+        }
+        let sleep = Function::new_typed_with_env_async(
+            store,
+            &self.env,
+            |env: AsyncFunctionEnvMut<EmEnv>, ms: u32| async move {
+                imports::asyncify::coroutine(env, move |ctx, origin| proc::sleep_step(ctx, ms, origin))
+                    .await
+                    .map(drop)
+            },
+        );
+        // The synchronous log wrapper can call it: the wait still yields
+        // the coroutine, which holds the wrapper's frame too.
+        let sleep = FUNCTIONS.logged_as(store, &self.env, MODULE, "emscripten_sleep", sleep);
+        self.imports.define(MODULE, "emscripten_sleep", sleep);
+    }
+}
+
+/// The imports [`ImportSet::on_coroutines`] replaces with async functions.
+const SUSPENDING: [(&str, &str); 4] = [
+    (wasi_snapshot_preview1::MODULE, "poll_oneoff"),
+    (wasi_snapshot_preview1::MODULE, "sched_yield"),
+    (wasi_snapshot_preview1::MODULE, "fd_read"),
+    (MODULE, "emscripten_sleep"),
+];
 
 /// `__wasm_call_ctors`, `main(argc, argv)`, then the atexit handlers;
 /// main's result is the exit code.

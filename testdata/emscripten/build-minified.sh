@@ -35,3 +35,6 @@ build minified-words-O3 em++ minified_words.cpp -O3
 build minified-words-Oz em++ minified_words.cpp -Oz
 build minified-single emcc minified_hello.c -O3 -sSINGLE_FILE
 build minified-emasm emcc minified_emasm.c -O3
+# testdata/async's stdin reader, minified: run on coroutines by
+# cli/tests/asyncify.rs (no cases of its own here).
+build minified-stdin emcc ../../async/emscripten/src/stdin.c -O3
