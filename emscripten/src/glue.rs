@@ -186,6 +186,10 @@ impl Names {
 
     /// What the import `module.name` stands for, if the map has it.
     pub fn lookup(&self, module: &str, name: &str) -> Option<&Import> {
+        // Most modules come with no map: no key to build for them.
+        if self.imports.is_empty() {
+            return None;
+        }
         self.imports.get(&(module.to_string(), name.to_string()))
     }
 

@@ -36,14 +36,16 @@ impl StatLayout {
     /// apart and need [`crate::Options::stat_layout`] (RATIONALE.md,
     /// "Emscripten's struct stat").
     pub fn of(module: &Module) -> StatLayout {
-        let legacy = ["setTempRet0", "getTempRet0", "__syscall_fstatat64"];
-        match module
-            .imports()
-            .any(|i| i.module() == crate::MODULE && legacy.contains(&i.name()))
-        {
+        match module.imports().any(|i| Self::is_legacy_import(i.module(), i.name())) {
             true => StatLayout::Legacy,
             false => StatLayout::Current,
         }
+    }
+
+    /// Whether the import `module.name` is one only emcc before 3.1.20
+    /// made (see [`StatLayout::of`]).
+    pub fn is_legacy_import(module: &str, name: &str) -> bool {
+        module == crate::MODULE && ["setTempRet0", "getTempRet0", "__syscall_fstatat64"].contains(&name)
     }
 
     /// Bytes of `struct stat`.

@@ -199,6 +199,11 @@ impl Options {
     /// The embedder's definition of `import` (by its own name or its
     /// canonical one), if any.
     fn own(&self, import: &ImportType) -> Option<wasmer::Extern> {
+        // wasmer's lookups hash two new Strings each: skip them for the
+        // usual embedder, who defines nothing.
+        if self.own.iter().next().is_none() {
+            return None;
+        }
         let (module, name) = self.names.canonical(import.module(), import.name());
         self.own
             .get_export(import.module(), import.name())
@@ -458,10 +463,7 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
         store,
         EmEnv {
             host,
-            state: State {
-                stat_layout: layout::StatLayout::of(module),
-                ..State::default()
-            },
+            state: State { ..State::default() },
         },
     );
     let imported = wasi_snapshot_preview1::imported_by(module);
@@ -484,6 +486,9 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
             continue;
         }
         let (canonical_module, name) = names.canonical(import.module(), import.name());
+        if layout::StatLayout::is_legacy_import(canonical_module, name) {
+            env.as_mut(store).state.stat_layout = layout::StatLayout::Legacy;
+        }
         let (in_module, minified) = (import.module(), import.name());
         match (canonical_module, ty) {
             // Builds without WASM_BIGINT import WASI functions with each i64
@@ -561,17 +566,31 @@ fn env_function(
     }
 }
 
+/// The rows of [`FUNCTIONS`] named `name`, from an index built once (a
+/// guest's set-up looks up each of its imports).
+fn rows_named(name: &str) -> &'static [&'static Import<EmEnv>] {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, Vec<&'static Import<EmEnv>>>> =
+        std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+        for row in FUNCTIONS.rows() {
+            index.entry(row.name).or_default().push(row);
+        }
+        index
+    });
+    index.get(name).map_or(&[], Vec::as_slice)
+}
+
 /// The row of `name` whose type is `ty`, or whose type legalizes to `ty`
 /// ([`legalize::legal`]), with the row's own type. Rows may repeat a name
 /// with the types different emcc versions give it. Errors: no row of that
 /// name ([`Error::Unsupported`]), none of that type ([`Error::ImportType`],
 /// listing the types provided).
 fn row_for(name: &str, ty: &FunctionType) -> Result<(&'static Import<EmEnv>, FunctionType), Error> {
-    let rows: Vec<(&'static Import<EmEnv>, FunctionType)> = FUNCTIONS
-        .rows()
-        .filter(|r| r.name == name)
+    let rows: Vec<(&'static Import<EmEnv>, FunctionType)> = rows_named(name)
+        .iter()
         .filter_map(|r| match (r.ty)() {
-            ExternType::Function(t) => Some((r, t)),
+            ExternType::Function(t) => Some((*r, t)),
             _ => None,
         })
         .collect();

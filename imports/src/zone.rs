@@ -123,11 +123,20 @@ impl Zone {
     }
 
     /// The host's zone, as jiff finds it: the host's `TZ` variable, else
-    /// `/etc/localtime`; UTC when neither gives one.
+    /// `/etc/localtime`; UTC when neither gives one. Read once per
+    /// process: every guest's set-up asks for it, and reading and parsing
+    /// the zone file each time cost more than the rest of a WASI set-up
+    /// (BENCHMARKS.md); a change of the host's zone while it runs is not
+    /// seen.
     pub fn system() -> Zone {
-        let tz = TimeZone::try_system().unwrap_or(TimeZone::UTC);
-        let name = tz.iana_name().unwrap_or("localtime").to_string();
-        Zone { tz, name }
+        static SYSTEM: std::sync::OnceLock<Zone> = std::sync::OnceLock::new();
+        SYSTEM
+            .get_or_init(|| {
+                let tz = TimeZone::try_system().unwrap_or(TimeZone::UTC);
+                let name = tz.iana_name().unwrap_or("localtime").to_string();
+                Zone { tz, name }
+            })
+            .clone()
     }
 
     /// The zone a `TZ` value names, as libc reads one: empty is UTC; a
