@@ -204,11 +204,14 @@ fn deadline_of<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> 
     env.as_mut(store).host().limits.deadline
 }
 
-/// `e`, or [`crate::TimedOut`] when it is wasmer's interrupt once the
-/// guest's time is up (the watchdog's).
+/// `e`, or [`crate::TimedOut`] when it is a trap of the guest's code once
+/// its time is up. Any trap code counts, not only `HostInterrupt`: wasmer
+/// 7.4 names a trap by the trap site at the interrupted instruction before
+/// the signal that caused it, so an interrupt landing on a load reads as
+/// `HeapAccessOutOfBounds` (RATIONALE.md, "`--timeout` ends the process").
 fn over_time(deadline: Option<Deadline>, e: RuntimeError) -> RuntimeError {
     match deadline {
-        Some(d) if d.passed() && e.clone().to_trap() == Some(wasmer_types::TrapCode::HostInterrupt) => d.trap(),
+        Some(d) if d.passed() && e.clone().to_trap().is_some() => d.trap(),
         _ => e,
     }
 }
