@@ -551,3 +551,23 @@ fn a_minified_guest_waits_for_a_pipe_on_coroutines() {
     let expected = std::fs::read(common::testdata().join("async/emscripten/stdin/stdin.stdout")).unwrap();
     assert_eq!((code, out), (0, common::show(&expected)));
 }
+
+/// The `-sASYNCIFY` sleeper built minified
+/// (`testdata/emscripten/minified-sleep`, its `asyncify_*` exports named
+/// `n` to `q`, recovered from its glue) through `run_async`: it suspends in
+/// each `emscripten_sleep` and prints what its glue printed under node.
+#[test]
+fn a_minified_asyncify_guest_through_the_async_api() {
+    let dir = common::testdata().join("emscripten/minified-sleep");
+    let source = std::fs::read_to_string(dir.join("minified-sleep.js")).unwrap();
+    let glue = emscripten::glue::Glue::parse(&source).unwrap();
+    let mut store = Store::default();
+    let m = Module::new(&store, std::fs::read(dir.join("minified-sleep.wasm")).unwrap()).unwrap();
+    let out = OutputBuffer::new();
+    let config = ModuleConfig::new().arg("minified-sleep.js").stdout(out.clone());
+    let options = emscripten::Options::new().names(glue.names);
+    let run = imports::driver::run_async::<emscripten::Emscripten>(&mut store, &m, config, options);
+    let code = futures::executor::block_on(run).map_err(|e| e.to_string());
+    let expected = std::fs::read(dir.join("main.stdout")).unwrap();
+    assert_eq!((code, common::show(&out.contents())), (Ok(3), common::show(&expected)));
+}

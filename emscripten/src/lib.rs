@@ -760,15 +760,18 @@ impl ImportSet for Emscripten {
     }
 
     /// An `-sASYNCIFY` build's Asyncify state: `emscripten_sleep` and the
-    /// WASI calls that would block suspend the guest. Errors:
+    /// WASI calls that would block suspend the guest. A release build's
+    /// `asyncify_*` exports are found under the glue's names. Errors:
     /// [`wasi_snapshot_preview1::Error::NotAsyncify`] /
     /// [`wasi_snapshot_preview1::Error::Asyncify`] (as [`Error::Wasi`]).
     fn suspendable(&self, store: &mut impl AsStoreMut, instance: &Instance, buffer_size: u32) -> Result<(), Error> {
-        Ok(wasi_snapshot_preview1::suspendable(
+        let name = |canonical: &str| self.names.export_name(canonical).to_string();
+        Ok(wasi_snapshot_preview1::suspendable_named(
             store,
             &self.env,
             instance,
             buffer_size,
+            &name,
         )?)
     }
 

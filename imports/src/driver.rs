@@ -303,7 +303,17 @@ pub async fn start_async<I: ImportSet>(
 pub fn install_asyncify<S: AsHost>(
     store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance, buffer_size: u32,
 ) -> Result<bool, AsyncifyError> {
-    let Some(asyncify) = Asyncify::from_instance(store, instance, buffer_size)? else {
+    install_asyncify_named(store, env, instance, buffer_size, &|name| name.to_string())
+}
+
+/// [`install_asyncify`] for a module whose exports are renamed, `name`
+/// giving the module's name of each canonical export
+/// ([`Asyncify::from_named_exports`]).
+pub fn install_asyncify_named<S: AsHost>(
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance, buffer_size: u32,
+    name: &dyn Fn(&str) -> String,
+) -> Result<bool, AsyncifyError> {
+    let Some(asyncify) = Asyncify::from_named_exports(store, instance, buffer_size, name)? else {
         return Ok(false);
     };
     env.as_mut(store).host_mut().asyncify = Some(asyncify);

@@ -38,3 +38,6 @@ build minified-emasm emcc minified_emasm.c -O3
 # testdata/async's stdin reader, minified: run on coroutines by
 # cli/tests/asyncify.rs (no cases of its own here).
 build minified-stdin emcc ../../async/emscripten/src/stdin.c -O3
+# testdata/async's -sASYNCIFY sleeper, minified (its asyncify_* exports too):
+# run through run_async by cli/tests/asyncify.rs, and by the CLI from its glue.
+build minified-sleep emcc ../../async/emscripten/src/sleep.c -O3 -sASYNCIFY

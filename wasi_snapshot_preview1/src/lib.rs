@@ -258,7 +258,17 @@ pub fn bind<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instan
 pub fn suspendable<S: AsHost>(
     store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance, buffer_size: u32,
 ) -> Result<(), Error> {
-    match driver::install_asyncify(store, env, instance, buffer_size)? {
+    suspendable_named(store, env, instance, buffer_size, &|name| name.to_string())
+}
+
+/// [`suspendable`] for a module whose exports are renamed, `name` giving
+/// the module's name of each canonical export (an Emscripten release
+/// build's, from its glue). Errors: as [`suspendable`].
+pub fn suspendable_named<S: AsHost>(
+    store: &mut impl AsStoreMut, env: &FunctionEnv<S>, instance: &Instance, buffer_size: u32,
+    name: &dyn Fn(&str) -> String,
+) -> Result<(), Error> {
+    match driver::install_asyncify_named(store, env, instance, buffer_size, name)? {
         true => Ok(()),
         false => Err(Error::NotAsyncify),
     }

@@ -4,7 +4,7 @@
 //! state lives in.
 
 use thiserror::Error;
-use wasmer::{AsStoreRef, Instance, Memory, TypedFunction};
+use wasmer::{AsStoreRef, Exports, Instance, Memory, TypedFunction, WasmTypeList};
 
 /// Size of the unwind buffer unless the embedder chooses one: enough for
 /// the saved locals of deep C and Rust call stacks.
@@ -94,6 +94,49 @@ pub struct Asyncify {
     pub(super) suspensions: u64,
 }
 
+/// Where the unwind buffer of `instance` comes from: a memory of its own,
+/// the guest's allocator, or pages the host adds. Errors:
+/// [`AsyncifyError::HiddenMemory`].
+fn buffer_source(
+    store: &impl AsStoreRef, instance: &Instance, name: &dyn Fn(&str) -> String,
+) -> Result<Source, AsyncifyError> {
+    let e = &instance.exports;
+    if let Some(m) = BUFFER_MEMORY_NAMES.iter().find_map(|n| e.get_memory(&name(n)).ok()) {
+        return Ok(Source::Memory(m.clone()));
+    }
+    // Imported and defined memories alike.
+    let memories = instance.module().info().memories.len();
+    if memories > 1 {
+        return Err(AsyncifyError::HiddenMemory(memories));
+    }
+    if let Ok(alloc) = typed_export(store, e, name, "asyncify_malloc_buffer") {
+        let free = typed_export(store, e, name, "asyncify_free_buffer").ok();
+        return Ok(Source::Allocator {
+            alloc,
+            free: free.map(Free::Sized),
+        });
+    }
+    if let Ok(alloc) = typed_export(store, e, name, "malloc") {
+        let free = typed_export(store, e, name, "free").ok();
+        return Ok(Source::Allocator {
+            alloc,
+            free: free.map(Free::Plain),
+        });
+    }
+    Ok(Source::Reserve)
+}
+
+/// The export named `name(canonical)` as a typed function. Errors:
+/// [`AsyncifyError::Exports`] naming `canonical`, when it is missing or of
+/// another type.
+fn typed_export<A: WasmTypeList, R: WasmTypeList>(
+    store: &impl AsStoreRef, exports: &Exports, name: &dyn Fn(&str) -> String, canonical: &'static str,
+) -> Result<TypedFunction<A, R>, AsyncifyError> {
+    exports
+        .get_typed_function(store, &name(canonical))
+        .map_err(|_| AsyncifyError::Exports(canonical))
+}
+
 impl std::fmt::Debug for Asyncify {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Asyncify")
@@ -113,41 +156,26 @@ impl Asyncify {
     pub fn from_instance(
         store: &impl AsStoreRef, instance: &Instance, size: u32,
     ) -> Result<Option<Asyncify>, AsyncifyError> {
+        Asyncify::from_named_exports(store, instance, size, &|name| name.to_string())
+    }
+
+    /// [`Asyncify::from_instance`] for a module whose exports are renamed:
+    /// `name` gives the module's name of each canonical export
+    /// (`asyncify_start_unwind`, `malloc`, ...), as an Emscripten release
+    /// build's glue maps them.
+    pub fn from_named_exports(
+        store: &impl AsStoreRef, instance: &Instance, size: u32, name: &dyn Fn(&str) -> String,
+    ) -> Result<Option<Asyncify>, AsyncifyError> {
         let e = &instance.exports;
-        if e.get_function("asyncify_start_unwind").is_err() && e.get_function("asyncify_start_rewind").is_err() {
+        let function = |n: &str| e.get_function(&name(n)).ok();
+        if function("asyncify_start_unwind").is_none() && function("asyncify_start_rewind").is_none() {
             return Ok(None);
         }
-        let start_unwind = e
-            .get_typed_function(store, "asyncify_start_unwind")
-            .map_err(|_| AsyncifyError::Exports("asyncify_start_unwind"))?;
-        let stop_unwind = e
-            .get_typed_function(store, "asyncify_stop_unwind")
-            .map_err(|_| AsyncifyError::Exports("asyncify_stop_unwind"))?;
-        let start_rewind = e
-            .get_typed_function(store, "asyncify_start_rewind")
-            .map_err(|_| AsyncifyError::Exports("asyncify_start_rewind"))?;
-        let stop_rewind = e
-            .get_typed_function(store, "asyncify_stop_rewind")
-            .map_err(|_| AsyncifyError::Exports("asyncify_stop_rewind"))?;
-        let own_memory = BUFFER_MEMORY_NAMES.iter().find_map(|n| e.get_memory(n).ok().cloned());
-        // Imported and defined memories alike.
-        let memories = instance.module().info().memories.len();
-        let source = if let Some(m) = own_memory {
-            Source::Memory(m)
-        } else if memories > 1 {
-            return Err(AsyncifyError::HiddenMemory(memories));
-        } else if let Ok(alloc) = e.get_typed_function(store, "asyncify_malloc_buffer") {
-            let free = e
-                .get_typed_function(store, "asyncify_free_buffer")
-                .ok()
-                .map(Free::Sized);
-            Source::Allocator { alloc, free }
-        } else if let Ok(alloc) = e.get_typed_function(store, "malloc") {
-            let free = e.get_typed_function(store, "free").ok().map(Free::Plain);
-            Source::Allocator { alloc, free }
-        } else {
-            Source::Reserve
-        };
+        let start_unwind = typed_export(store, e, name, "asyncify_start_unwind")?;
+        let stop_unwind = typed_export(store, e, name, "asyncify_stop_unwind")?;
+        let start_rewind = typed_export(store, e, name, "asyncify_start_rewind")?;
+        let stop_rewind = typed_export(store, e, name, "asyncify_stop_rewind")?;
+        let source = buffer_source(store, instance, name)?;
         Ok(Some(Asyncify {
             start_unwind,
             stop_unwind,
