@@ -7,8 +7,9 @@
 //! normalised in the guest's zone (as `new Date(y, m, d, h, mi, s)`), with
 //! `tm_wday`/`tm_yday` filled in, `tm_isdst` 0 and `tm_gmtoff` from `%z`.
 //! Returns the address after the matched text, or 0 (null) when the input
-//! does not match. `%U`/`%W` with `%a` (a date from a week number) are
-//! matched but do not set the date.
+//! does not match. `%U`/`%W` with `%a` and no `%d` or `%j` give the date
+//! of that weekday in that week of the year, as the glue computes it
+//! except where it slips (RATIONALE.md, "strptime").
 
 use crate::guest::{c_string, mem_trap};
 use crate::time::{read_tm, write_tm, MONTHS, WEEKDAYS};
@@ -25,6 +26,11 @@ struct Parsed {
     mon: Option<i32>,
     mday: Option<i32>,
     yday: Option<i32>,
+    /// `%a`: days since Sunday.
+    wday: Option<i32>,
+    /// `%U` (weeks starting on Sunday), else `%W` (on Monday): the week
+    /// and the weekday it starts on.
+    week: Option<(i32, i32)>,
     hour: Option<i32>,
     hour12: Option<i32>,
     pm: Option<bool>,
@@ -144,8 +150,18 @@ fn conversion(spec: char, s: &[u8], p: &mut Parsed) -> Option<usize> {
         'y' => &mut p.year2,
         'Y' => &mut p.year,
         'z' => &mut p.gmtoff,
+        'a' => &mut p.wday,
         'b' => {
             p.mon = Some(v + 1);
+            return Some(n);
+        }
+        // The glue prefers %U when both are given.
+        'U' => {
+            p.week = Some((v, 0));
+            return Some(n);
+        }
+        'W' => {
+            p.week = p.week.filter(|&(_, first)| first == 0).or(Some((v, 1)));
             return Some(n);
         }
         'p' => {
@@ -200,10 +216,15 @@ fn fields(p: &Parsed, tm: &Tm) -> Tm {
         p.mon.map_or(clamp(tm.mon, 0, 11), |m| m - 1),
         p.mday.unwrap_or(clamp(tm.mday, 1, 31)),
     );
-    if let (None, Some(yday)) = (p.mday, p.yday) {
-        // The glue's %j: the date of that day of the year.
-        let days = imports::zone::days_from_civil(i64::from(year), 1, 1) + i64::from(yday) - 1;
-        let (_, m, d) = imports::zone::civil_from_days(days);
+    let jan1 = imports::zone::days_from_civil(i64::from(year), 1, 1);
+    let yday = match (p.mday, p.yday, p.wday, p.week) {
+        (Some(_), ..) => None,
+        (None, Some(yday), ..) => Some(i64::from(yday) - 1),
+        (None, None, Some(wday), Some((week, first))) => Some(week_day(jan1, wday, week, first)),
+        _ => None,
+    };
+    if let Some(yday) = yday {
+        let (_, m, d) = imports::zone::civil_from_days(jan1 + yday);
         (mon, mday) = (m as i32 - 1, d as i32);
     }
     Tm {
@@ -216,6 +237,18 @@ fn fields(p: &Parsed, tm: &Tm) -> Tm {
         isdst: -1,
         ..Tm::default()
     }
+}
+
+/// Days from January 1st (day number `jan1`, days since 1970-01-01) to
+/// weekday `wday` (days since Sunday) of week `week` of the year, weeks
+/// starting on weekday `first` (0 for `%U`, 1 for `%W`) and the days before
+/// the first such weekday being week 0, as POSIX defines `%U` and `%W`.
+/// Week 0 may reach back into December of the year before.
+fn week_day(jan1: i64, wday: i32, week: i32, first: i32) -> i64 {
+    // 1970-01-01 was a Thursday.
+    let jan1_wday = (jan1 + 4).rem_euclid(7);
+    let to_first_week = (7 - (jan1_wday - i64::from(first))).rem_euclid(7);
+    to_first_week + 7 * (i64::from(week) - 1) + i64::from(wday - first).rem_euclid(7)
 }
 
 /// Parses the string at `buf` with the format at `fmt` over the defaults
@@ -248,4 +281,40 @@ pub fn strptime(mut ctx: Ctx<'_>, buf: u32, format: u32, tm: u32) -> Result<u32,
         }
     })
     .map_err(mem_trap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::week_day;
+    use imports::zone::{civil_from_days, days_from_civil};
+
+    /// The date of weekday `wday` in week `week` of `year` (`first`: 0 for
+    /// `%U`, 1 for `%W`), as (year, month, day).
+    fn date(year: i64, wday: i32, week: i32, first: i32) -> (i64, u32, u32) {
+        let jan1 = days_from_civil(year, 1, 1);
+        let (y, m, d) = civil_from_days(jan1 + week_day(jan1, wday, week, first));
+        (y, m as u32, d as u32)
+    }
+
+    #[test]
+    fn weeks_follow_posix_where_the_glue_agrees() {
+        // 2024 begins on a Monday, 2026 on a Thursday (checked with date(1)).
+        assert_eq!(date(2024, 3, 10, 0), (2024, 3, 13));
+        assert_eq!(date(2024, 1, 1, 1), (2024, 1, 1));
+        assert_eq!(date(2026, 5, 1, 1), (2026, 1, 9));
+        assert_eq!(date(2026, 5, 0, 0), (2026, 1, 2));
+        assert_eq!(date(2026, 0, 53, 0), (2027, 1, 3));
+    }
+
+    /// Where the glue slips: week 1 of a year beginning on a Sunday under
+    /// `%W` (the glue counts a week too many), and week 0 reaching back
+    /// into December (the glue stops at January 1st, a wrong weekday).
+    #[test]
+    fn weeks_follow_posix_where_the_glue_slips() {
+        // 2023 begins on a Sunday: its first Monday is January 2nd.
+        assert_eq!(date(2023, 1, 1, 1), (2023, 1, 2));
+        assert_eq!(date(2023, 0, 0, 1), (2023, 1, 1));
+        // The Sunday of 2026's week 0 under %U is 2025-12-28.
+        assert_eq!(date(2026, 0, 0, 0), (2025, 12, 28));
+    }
 }

@@ -171,6 +171,12 @@ static void runtime(void) {
         {"12:00:00 +0530", "%H:%M:%S %z"},
         {"Monday, March  4", "%A, %B %e"},
         {"  7:08", " %H:%M"},
+        // A weekday of a week of the year (2024 begins on a Monday, 2026
+        // on a Thursday); not a year beginning on a Sunday under %W, where
+        // the glue counts a week too many (RATIONALE.md).
+        {"2024 Wed 10", "%Y %a %U"},
+        {"2026 Fri 01", "%Y %a %W"},
+        {"2026 Friday 0", "%Y %A %U"},
         {"abc", "%Y"},
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
