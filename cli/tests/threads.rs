@@ -1,6 +1,7 @@
 //! Threaded WASI programs (wasi-threads), built for
-//! `wasm32-wasip1-threads` from Rust sources whose native builds recorded
-//! the expected output (`testdata/wasi-threads/build.sh`): through the CLI
+//! `wasm32-wasip1-threads` from Rust and C (pthreads, wasi-libc) sources
+//! whose native builds recorded the expected output
+//! (`testdata/wasi-threads/build.sh`): through the CLI
 //! and the embedding API, 20 runs in a row each, since a scheduling bug
 //! shows only now and then. Plus a stress test of one guest's descriptor
 //! table under eight threads, and the thread limit.
@@ -15,8 +16,9 @@ use std::process::Command;
 use wasi_snapshot_preview1::threads::{self, Threads};
 use wasmer::{Module, Store};
 
-/// sum, mutex, channels, scoped, barrier, tls, panic, exit.
-const CASES: usize = 8;
+/// Rust: sum, mutex, channels, scoped, barrier, tls, panic, exit; C:
+/// sum, mutex, condvar, tls, barrier, sleep-exit, exit.
+const CASES: usize = 15;
 
 /// Runs of each case in a row.
 const RUNS: usize = 20;
