@@ -166,12 +166,15 @@ pub fn rename(ctx: Ctx<'_>, old: u32, new: u32) -> i32 {
     renameat(ctx, AT_FDCWD, old, AT_FDCWD, new)
 }
 
-/// `__syscall_renameat(olddirfd, old, newdirfd, new)` ([`ops::rename`]).
+/// `__syscall_renameat(olddirfd, old, newdirfd, new)` ([`ops::rename`]);
+/// the working directory follows a renamed directory above it.
 pub fn renameat(mut ctx: Ctx<'_>, old_dirfd: i32, old: u32, new_dirfd: i32, new: u32) -> i32 {
     sys0(&mut ctx, |env, mem| {
         let from = path_at(&env.state.ns, mem, old_dirfd, old)?;
         let to = path_at(&env.state.ns, mem, new_dirfd, new)?;
-        ops::rename(&mut env.host, from, to)
+        let renamed = ops::rename(&mut env.host, from, to)?;
+        env.state.ns.follow_rename(&env.host.mounts, &renamed);
+        Ok(())
     })
 }
 

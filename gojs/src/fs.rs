@@ -316,7 +316,12 @@ fn make_op(s: &mut GoJs, op: Op, p: &str, args: &[Value]) -> Result<Done, BadArg
             let mode = opt(args, 1, 0o777, || mode_arg(args, 1))?;
             ops::mkdir(&s.host, root, p, Some(mode & !umask)).map(|_| None)
         }
-        Op::Rename => ops::rename(&mut s.host, (root, p), (root, &string_arg(args, 1, "newPath")?)).map(|_| None),
+        Op::Rename => {
+            let renamed = ops::rename(&mut s.host, (root, p), (root, &string_arg(args, 1, "newPath")?));
+            renamed
+                .map(|r| s.world.ns.follow_rename(&s.host.mounts, &r))
+                .map(|_| None)
+        }
         Op::Link => ops::link(&s.host, (root, p, false), (root, &string_arg(args, 1, "newPath")?)).map(|_| None),
         Op::Symlink => ops::symlink(&s.host, &string_arg(args, 0, "target")?, root, p).map(|_| None),
         // node: `len` defaults to 0.

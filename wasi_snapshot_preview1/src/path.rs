@@ -209,7 +209,7 @@ pub fn path_rename<S: AsHost>(
         let h = s.host_mut();
         let from = beneath(h, mem, fd, (old_path, old_path_len))?;
         let to = beneath(h, mem, new_fd, (new_path, new_path_len))?;
-        ops::rename(h, from, to)
+        ops::rename(h, from, to).map(drop)
     })
 }
 

@@ -71,6 +71,19 @@ impl Located {
     }
 }
 
+/// What a successful `rename` moved: `from` to `to`, paths in `fs`. The
+/// core's descriptors follow it at once; a [`Namespace`]'s working
+/// directory follows it through [`Namespace::follow_rename`].
+#[derive(Clone, Debug)]
+pub struct Renamed {
+    /// The file system both paths are in.
+    pub fs: Arc<dyn FileSystem>,
+    /// The old path, within `fs`.
+    pub from: String,
+    /// The new path, within `fs`.
+    pub to: String,
+}
+
 /// Looks `path` up from `base`, following a final symlink when `follow`.
 ///
 /// Errors: `ENOENT` (empty path, outside every mount), `EBADF` (`base` is

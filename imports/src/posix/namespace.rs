@@ -11,7 +11,7 @@
 //! The rest is resolved beneath the mount by [`resolve`], so no path ever
 //! leaves the mounts.
 
-use super::Located;
+use super::{Located, Renamed};
 use crate::errno::{Errno, Result};
 use crate::fs::{check_path, resolve, FileSystem, FileType, NullFs, MAX_SYMLINK_HOPS};
 use crate::mount::Mounts;
@@ -169,6 +169,24 @@ impl Namespace {
         Ok(())
     }
 
+    /// After a rename, a working directory at or beneath the renamed
+    /// directory is at or beneath its new name, as a process's working
+    /// directory (an inode, not a path) is under POSIX. A working
+    /// directory reached through a link is left as it is.
+    pub fn follow_rename(&mut self, mounts: &Mounts, renamed: &Renamed) {
+        let Some((mount, rest)) = mounts.find(&self.cwd) else {
+            return;
+        };
+        if !Arc::ptr_eq(&mount.fs, &renamed.fs) {
+            return;
+        }
+        let tail = match rest.strip_prefix(renamed.from.as_str()) {
+            Some(tail) if tail.is_empty() || tail.starts_with('/') => tail,
+            _ => return,
+        };
+        self.cwd = absolute("/", &format!("{}/{}{tail}", mount.guest_path, renamed.to)).path;
+    }
+
     /// `fchdir`: the working directory becomes the directory `path` of the
     /// mounted `fs`. Its mount is not in the table: `ENOENT`.
     pub fn chdir_to(&mut self, mounts: &Mounts, fs: &Arc<dyn FileSystem>, path: &str) -> Result<()> {
@@ -291,5 +309,33 @@ mod tests {
             assert_eq!(at.r.path, "dir");
             assert!(at.r.ends_in_dot, "{links:?}");
         }
+    }
+
+    #[test]
+    fn the_working_directory_follows_a_rename_above_it() {
+        let m = mounts();
+        let root = m.0[0].fs.clone();
+        root.create_dir("dir/sub").unwrap();
+        let renamed = |from: &str, to: &str| Renamed {
+            fs: root.clone(),
+            from: from.into(),
+            to: to.into(),
+        };
+        let mut ns = Namespace::new(Links::WithinMount);
+        ns.chdir(&m, "/dir/sub").unwrap();
+        // A sibling whose name starts the same is not above it.
+        ns.follow_rename(&m, &renamed("di", "x"));
+        assert_eq!(ns.cwd, "/dir/sub");
+        ns.follow_rename(&m, &renamed("dir", "moved"));
+        assert_eq!(ns.cwd, "/moved/sub");
+        ns.follow_rename(&m, &renamed("moved/sub", "moved/deeper/sub"));
+        assert_eq!(ns.cwd, "/moved/deeper/sub");
+        // Another file system's rename of the same path is not this one.
+        let other = Renamed {
+            fs: m.0[1].fs.clone(),
+            ..renamed("moved", "elsewhere")
+        };
+        ns.follow_rename(&m, &other);
+        assert_eq!(ns.cwd, "/moved/deeper/sub");
     }
 }

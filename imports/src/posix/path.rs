@@ -7,7 +7,7 @@
 //! root) are decided here once.
 
 use super::namespace::Links;
-use super::{locate, Base, Located};
+use super::{locate, Base, Located, Renamed};
 use crate::errno::{Errno, Result};
 use crate::fs::{FileType, OpenOptions, Resolved, SetTime, Stat};
 use crate::host::Host;
@@ -79,8 +79,11 @@ fn pair(host: &Host, from: (Base<'_>, &str, bool), to: (Base<'_>, &str)) -> Resu
 /// the destination as POSIX does. Errors: `EXDEV` (different mounts),
 /// `EINVAL` (a final `.`, a directory into itself), `EBUSY` (a mount's
 /// root), `ENOTDIR` (a trailing `/` on a non-directory source),
-/// `ENOENT`, `EISDIR`, `ENOTEMPTY`, `EPERM`, `EROFS`.
-pub fn rename(host: &mut Host, from: (Base<'_>, &str), to: (Base<'_>, &str)) -> Result<()> {
+/// `ENOENT`, `EISDIR`, `ENOTEMPTY`, `EPERM`, `EROFS`. Open directory
+/// descriptors at or beneath the old path follow it; the caller's
+/// working directory follows the returned [`Renamed`]
+/// ([`super::Namespace::follow_rename`]).
+pub fn rename(host: &mut Host, from: (Base<'_>, &str), to: (Base<'_>, &str)) -> Result<Renamed> {
     let (a, b) = pair(host, (from.0, from.1, false), to)?;
     if a.r.ends_in_dot || b.ends_in_dot {
         return Err(Errno::Inval);
@@ -94,7 +97,11 @@ pub fn rename(host: &mut Host, from: (Base<'_>, &str), to: (Base<'_>, &str)) -> 
     }
     a.fs.rename(&a.r.path, &b.path)?;
     host.fds.follow_rename(&a.fs, &a.r.path, &b.path);
-    Ok(())
+    Ok(Renamed {
+        fs: a.fs,
+        from: a.r.path,
+        to: b.path,
+    })
 }
 
 /// Checks `r` can name a new file (`link`, `symlink`): `.`, `..` and a

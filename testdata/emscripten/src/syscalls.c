@@ -1,7 +1,8 @@
 // The syscalls and runtime imports current emcc emits (issue 15, item 1):
 // the *at family, getdents64, ftruncate64, pipe2, poll, fchmod, fchown32,
 // statfs64, dup3, utimensat, mmap/munmap with an offset, setitimer, raise,
-// strptime, and `assert` (case "assert": __assert_fail).
+// strptime, chdir/getcwd across a rename, and `assert` (case "assert":
+// __assert_fail).
 // argv[1] is a directory holding data.txt; the program works inside it.
 #define _GNU_SOURCE
 #include <assert.h>
@@ -155,6 +156,37 @@ static void mapping(int dfd) {
     close(fd);
 }
 
+/* The working directory follows a rename of a directory above it, as a
+ * process's does (it is the directory, not its path): relative paths still
+ * work. What getcwd then says is not printed: node caches process.cwd(),
+ * so under the glue it names the old path (RATIONALE.md). */
+static void working_directory(const char *dir) {
+    char outer[512], renamed[512];
+    snprintf(outer, sizeof outer, "%s/outer", dir);
+    snprintf(renamed, sizeof renamed, "%s/renamed", dir);
+    // A standalone build's libc has no mkdir (ENOSYS): the rest would
+    // only compare its glue's empty MEMFS with our mounts.
+    errno = 0;
+    int made = mkdir(outer, 0755);
+    printf("mkdir outer: %s\n", made < 0 ? ename(errno) : "OK");
+    if (made < 0) return;
+    CHECK("chdir outer", chdir(outer));
+    CHECK("mkdir inner", mkdir("inner", 0755));
+    CHECK("chdir inner", chdir("inner"));
+    int fd = open("here.txt", O_CREAT | O_WRONLY, 0644);
+    printf("create here.txt: %s\n", fd < 0 ? ename(errno) : "OK");
+    if (fd >= 0) close(fd);
+    CHECK("rename outer", rename(outer, renamed));
+    struct stat st;
+    CHECK("stat here.txt", stat("here.txt", &st));
+    CHECK("chdir ..", chdir(".."));
+    CHECK("stat inner/here.txt", stat("inner/here.txt", &st));
+    CHECK("unlink inner/here.txt", unlink("inner/here.txt"));
+    CHECK("rmdir inner", rmdir("inner"));
+    CHECK("chdir back", chdir(dir));
+    CHECK("rmdir renamed", rmdir("renamed"));
+}
+
 static void on_signal(int sig) { printf("handler got signal %d\n", sig); }
 
 static void runtime(void) {
@@ -204,6 +236,7 @@ int main(int argc, char **argv) {
     descriptors(dfd);
     pipes();
     mapping(dfd);
+    working_directory(argv[1]);
     runtime();
     return 0;
 }
