@@ -201,9 +201,7 @@ impl Options {
     fn own(&self, import: &ImportType) -> Option<wasmer::Extern> {
         // wasmer's lookups hash two new Strings each: skip them for the
         // usual embedder, who defines nothing.
-        if self.own.iter().next().is_none() {
-            return None;
-        }
+        self.own.iter().next()?;
         let (module, name) = self.names.canonical(import.module(), import.name());
         self.own
             .get_export(import.module(), import.name())
