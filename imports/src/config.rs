@@ -49,10 +49,7 @@ pub enum ConfigError {
     TooManyDescriptors,
     /// [`ModuleConfig::max_memory`] on a store whose engine cannot apply
     /// it.
-    #[error(
-        "ModuleConfig::max_memory needs an engine with imports::limits::MemoryLimit tunables \
-         (see imports::limits::engine_with_limits)"
-    )]
+    #[error("{}", crate::limits::NeedsMemoryLimit)]
     MaxMemoryNeedsLimit,
     /// [`ModuleConfig::timeout`] in a build without the `interrupt`
     /// feature, which could not enforce it.
@@ -65,6 +62,12 @@ pub enum ConfigError {
     /// reason).
     #[error("ModuleConfig::timeout cannot be enforced: {0}")]
     Timeout(String),
+}
+
+impl From<crate::limits::NeedsMemoryLimit> for ConfigError {
+    fn from(_: crate::limits::NeedsMemoryLimit) -> ConfigError {
+        ConfigError::MaxMemoryNeedsLimit
+    }
 }
 
 /// A builder for one guest's view of the world: arguments, environment,

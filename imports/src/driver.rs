@@ -244,7 +244,7 @@ fn set_up<I: ImportSet>(
     let mut host = config.build()?;
     host.coroutine = coroutines;
     let limits = host.limits;
-    let cap = GuestCap::open(store.as_store_ref().engine(), limits.max_memory)?;
+    let cap = GuestCap::open(store.as_store_ref().engine(), limits.max_memory).map_err(ConfigError::from)?;
     let _watchdog = watchdog::start(store, limits.deadline)?;
     let mut set = I::instantiate(store, host, module, options)?;
     if coroutines {

@@ -10,7 +10,6 @@
 //! guest's memories, and [`MemoryLimit`] applies the smaller of its own
 //! cap and that one.
 
-use crate::config::ConfigError;
 use std::cell::Cell;
 use std::ptr::NonNull;
 use std::time::{Duration, Instant};
@@ -133,17 +132,26 @@ pub struct GuestCap {
     previous: Scope,
 }
 
+/// A per-guest memory cap asked of an engine whose tunables cannot apply
+/// it (not [`MemoryLimit`]); `crate::ConfigError::MaxMemoryNeedsLimit`
+/// to the embedder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "ModuleConfig::max_memory needs an engine with imports::limits::MemoryLimit tunables \
+     (see imports::limits::engine_with_limits)"
+)]
+pub struct NeedsMemoryLimit;
+
 impl GuestCap {
     /// Opens a cap of `max_bytes` for memories `engine` makes on this
-    /// thread. `Ok(None)` without a cap. Errors:
-    /// [`ConfigError::MaxMemoryNeedsLimit`] when `engine`'s tunables do
-    /// not apply it ([`enforces_guest_caps`]).
-    pub fn open(engine: &wasmer::Engine, max_bytes: Option<u64>) -> Result<Option<GuestCap>, ConfigError> {
+    /// thread. `Ok(None)` without a cap. Errors: [`NeedsMemoryLimit`]
+    /// when `engine`'s tunables do not apply it ([`enforces_guest_caps`]).
+    pub fn open(engine: &wasmer::Engine, max_bytes: Option<u64>) -> Result<Option<GuestCap>, NeedsMemoryLimit> {
         let Some(max) = max_bytes else {
             return Ok(None);
         };
         if !enforces_guest_caps(engine) {
-            return Err(ConfigError::MaxMemoryNeedsLimit);
+            return Err(NeedsMemoryLimit);
         }
         let previous = SCOPE.replace(Scope {
             cap: Some(pages(max)),
@@ -388,7 +396,7 @@ mod tests {
         assert!(enforces_guest_caps(&engine_with_limits()));
         assert!(!enforces_guest_caps(&wasmer::Engine::default()));
         let refused = GuestCap::open(&wasmer::Engine::default(), Some(1 << 20));
-        assert!(matches!(refused, Err(ConfigError::MaxMemoryNeedsLimit)));
+        assert!(matches!(refused, Err(NeedsMemoryLimit)));
         assert!(GuestCap::open(&wasmer::Engine::default(), None).unwrap().is_none());
     }
 

@@ -142,7 +142,7 @@ pub fn run(engine: &Engine, module: &Module, config: ModuleConfig, options: Thre
     let host = config.build()?;
     let limits = host.limits;
     let mut store = Store::new(engine.clone());
-    let cap = GuestCap::open(engine, limits.max_memory)?;
+    let cap = GuestCap::open(engine, limits.max_memory).map_err(imports::ConfigError::from)?;
     let memory = Memory::new(&mut store, ty).map_err(|e| Error::Threads(format!("the shared memory: {e}")))?;
     drop(cap);
     let memory = memory
