@@ -10,10 +10,9 @@
 //! frees the object), `__cxa_get_exception_ptr` and `__cxa_can_catch`.
 //! A landing pad receives the thrown object itself (no host-made catch
 //! info), and the selected type goes to `tempRet0`. Which model a guest
-//! follows is told by its exports ([`is_current`]); the functions of
-//! [`crate::exceptions`] call these for a current guest.
+//! follows is told by its exports ([`Guest::current_exceptions`]); the
+//! functions of `exceptions.rs` call these for a current guest.
 
-use crate::exceptions::MAX_ACTIVE_HANDLERS;
 use crate::guest::{call_i32, guest, mem_trap, Guest};
 use crate::invoke::Unwind;
 use crate::proc::Aborted;
@@ -28,12 +27,6 @@ const DESTRUCTOR: u32 = 8;
 const CAUGHT: u32 = 12;
 const RETHROWN: u32 = 13;
 const ADJUSTED: u32 = 16;
-
-/// Whether `g` follows the current model: it exports
-/// `__cxa_get_exception_ptr` (3.1.6's glue defined that itself).
-pub fn is_current(g: &Guest) -> bool {
-    g.cxa_get_exception_ptr.is_some()
-}
 
 /// The address of field `off` of the header of the thrown object `ptr`.
 fn field(ptr: u32, off: u32) -> Result<u32, RuntimeError> {
@@ -112,11 +105,7 @@ pub fn begin_catch(ctx: &mut Ctx<'_>, ptr: u32) -> Result<u32, RuntimeError> {
         s.uncaught = s.uncaught.saturating_sub(1);
     }
     write(ctx, field(ptr, RETHROWN)?, 0, 1)?;
-    let s = &mut ctx.data_mut().state.exceptions;
-    if s.caught.len() >= MAX_ACTIVE_HANDLERS {
-        return Err(Aborted(format!("more than {MAX_ACTIVE_HANDLERS} active C++ exception handlers")).trap());
-    }
-    s.caught.push(ptr);
+    ctx.data_mut().state.exceptions.begin_catch(ptr)?;
     Ok(call(
         ctx,
         |g| &g.cxa_get_exception_ptr,

@@ -14,7 +14,7 @@
 //! own `__cxa_can_catch` and `__cxa_is_pointer_type`.
 
 use crate::cxa;
-use crate::guest::{call_i32, free, guest, malloc, mem_trap, missing};
+use crate::guest::{call_i32, free, guest, malloc, mem_trap, missing, Guest};
 use crate::invoke::Unwind;
 use crate::proc::Aborted;
 use crate::{Ctx, EmEnv};
@@ -29,27 +29,11 @@ const DESTRUCTOR: u32 = 8;
 const CAUGHT: u32 = 12;
 const RETHROWN: u32 = 13;
 
-/// Most handlers that may be active at once; past it, an abort. Real
-/// programs nest a handful; the bound keeps a hostile guest from growing
-/// the host's list without end.
-pub const MAX_ACTIVE_HANDLERS: usize = 1 << 16;
-
-/// The glue's exception variables (`exceptionCaught`, `exceptionLast`,
-/// `uncaughtExceptionCount`).
-#[derive(Debug, Default)]
-pub struct Exceptions {
-    /// Catch infos of the handlers being run, innermost last. Bounded by
-    /// the guest's own nesting (each entry is one active `catch`).
-    pub caught: Vec<u32>,
-    /// The thrown object last thrown (0: none).
-    pub last: u32,
-    /// `std::uncaught_exceptions()`.
-    pub uncaught: i32,
-}
+pub use crate::caught::{Exceptions, MAX_ACTIVE_HANDLERS};
 
 /// Whether the bound guest follows the current model ([`cxa`]).
 fn current(ctx: &Ctx<'_>) -> bool {
-    ctx.data().state.guest.as_ref().is_some_and(cxa::is_current)
+    ctx.data().state.guest.as_ref().is_some_and(Guest::current_exceptions)
 }
 
 fn state<'c>(ctx: &'c mut Ctx<'_>) -> &'c mut Exceptions {
@@ -170,10 +154,7 @@ pub fn cxa_begin_catch(mut ctx: Ctx<'_>, catch_info: u32) -> Result<u32, Runtime
         s.uncaught = s.uncaught.saturating_sub(1);
     }
     write_u8(&mut ctx, at(h, RETHROWN)?, 0)?;
-    if state(&mut ctx).caught.len() >= MAX_ACTIVE_HANDLERS {
-        return Err(Aborted(format!("more than {MAX_ACTIVE_HANDLERS} active C++ exception handlers")).trap());
-    }
-    state(&mut ctx).caught.push(catch_info);
+    state(&mut ctx).begin_catch(catch_info)?;
     let rc = read_u32(&mut ctx, at(h, REFCOUNT)?)?;
     write_u32(&mut ctx, at(h, REFCOUNT)?, rc.wrapping_add(1))?;
     exception_ptr(&mut ctx, catch_info)

@@ -41,7 +41,7 @@ pub struct Guest {
     /// `__errno_location() -> ptr`, for functions that set `errno`.
     pub errno_location: Option<Function>,
     /// `__cxa_get_exception_ptr(ptr) -> ptr` (current exception model,
-    /// [`crate::cxa`]).
+    /// `cxa.rs`).
     pub cxa_get_exception_ptr: Option<Function>,
     /// `__cxa_increment_exception_refcount(ptr)` (current model).
     pub cxa_increment_refcount: Option<Function>,
@@ -51,11 +51,18 @@ pub struct Guest {
     /// exceptions build.
     pub cpp_exception_tag: Option<wasmer::Tag>,
     /// `_emscripten_tempret_set(value)`: `tempRet0`, a guest global since
-    /// emcc 3.1.20 ([`crate::legalize::set_temp_ret0`]).
+    /// emcc 3.1.20 (`legalize::set_temp_ret0`).
     pub tempret_set: Option<Function>,
 }
 
 impl Guest {
+    /// Whether the guest follows current emcc's C++ exception model
+    /// (`cxa.rs`): it exports `__cxa_get_exception_ptr`, which 3.1.6's
+    /// glue defined itself.
+    pub fn current_exceptions(&self) -> bool {
+        self.cxa_get_exception_ptr.is_some()
+    }
+
     /// Looks the exports up in `instance`, each by the name `names` gives
     /// it (a minified build's, or its own).
     pub fn new(_store: &mut impl AsStoreMut, instance: &Instance, names: &Names) -> Guest {
@@ -110,7 +117,7 @@ impl Guest {
                 .as_ref()
                 .ok_or(Error::MissingExport("__cxa_can_catch"))?;
         }
-        let current = crate::cxa::is_current(self);
+        let current = self.current_exceptions();
         if uses(&|n| n == "__cxa_begin_catch") && !current {
             self.cxa_is_pointer_type
                 .as_ref()

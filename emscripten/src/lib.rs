@@ -51,6 +51,7 @@
 #![allow(clippy::too_many_arguments)]
 #![warn(missing_docs)]
 
+mod caught;
 pub mod cxa;
 pub mod exceptions;
 pub mod glue;
