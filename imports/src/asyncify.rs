@@ -266,7 +266,7 @@ where
         let (stop_unwind, start_rewind) = (a.stop_unwind.clone(), a.start_rewind.clone());
         let data = a.data.unwrap_or(0);
         stop_unwind.call(store)?;
-        let deadline = host_deadline(store, env);
+        let deadline = deadline_of(store, env);
         wait_out(wait, deadline, async |fd| readable(env.as_mut(store).host_mut(), fd)).await;
         if let Some(trap) = env.as_mut(store).host().time_up() {
             return Err(trap);
@@ -276,8 +276,8 @@ where
     }
 }
 
-/// The guest's deadline, if it has a timeout.
-fn host_deadline<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Option<Deadline> {
+/// The deadline of the guest in `env`, if it has a timeout.
+pub(crate) fn deadline_of<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Option<Deadline> {
     env.as_mut(store).host().limits.deadline
 }
 

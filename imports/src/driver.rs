@@ -184,7 +184,7 @@ impl<S: AsHost> Caller<S> for OnCoroutine<'_, S> {
 pub fn instance<I: ImportSet>(
     store: &mut impl AsStoreMut, module: &Module, set: &I,
 ) -> Result<Result<Instance, Outcome>, I::Error> {
-    let deadline = deadline_of(store, set.defined().env);
+    let deadline = asyncify::deadline_of(store, set.defined().env);
     match Instance::new(store, module, set.defined().imports) {
         Ok(instance) => {
             set.bind(store, &instance)?;
@@ -197,11 +197,6 @@ pub fn instance<I: ImportSet>(
         },
         Err(e) => Err(Box::new(e).into()),
     }
-}
-
-/// The deadline of the guest in `env`, if it has a timeout.
-fn deadline_of<S: AsHost>(store: &mut impl AsStoreMut, env: &FunctionEnv<S>) -> Option<Deadline> {
-    env.as_mut(store).host().limits.deadline
 }
 
 /// `e`, or [`crate::TimedOut`] when it is a trap of the guest's code once
@@ -262,7 +257,7 @@ fn set_up<I: ImportSet>(
 /// Starts a bound guest and runs it to its end on this thread: its waits
 /// block.
 pub fn start<I: ImportSet>(store: &mut impl AsStoreMut, set: &I, instance: &Instance) -> Result<Outcome, I::Error> {
-    let deadline = deadline_of(store, set.defined().env);
+    let deadline = asyncify::deadline_of(store, set.defined().env);
     let mut caller = Driven {
         store,
         env: set.defined().env,
@@ -282,7 +277,7 @@ pub async fn start_async<I: ImportSet>(
     store: &mut impl AsStoreMut, set: &I, instance: &Instance, buffer_size: u32,
 ) -> Result<Outcome, I::Error> {
     set.suspendable(store, instance, buffer_size)?;
-    let deadline = deadline_of(store, set.defined().env);
+    let deadline = asyncify::deadline_of(store, set.defined().env);
     let mut caller = Driven {
         store: &mut *store,
         env: set.defined().env,

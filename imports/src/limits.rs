@@ -294,13 +294,14 @@ impl Deadline {
 }
 
 /// The stores of a guest that runs in several (WASI's threads), to
-/// interrupt together when its time is up. Without the `interrupt`
-/// feature it holds nothing and interrupts nothing (a timeout is refused
-/// before any guest runs).
+/// interrupt together when its time is up: those of the threads still
+/// running, so a guest that spawns short-lived threads without end does
+/// not grow it. Without the `interrupt` feature it holds nothing and
+/// interrupts nothing (a timeout is refused before any guest runs).
 #[derive(Default)]
 pub struct Interrupters {
     #[cfg(feature = "interrupt")]
-    stores: std::sync::Mutex<Vec<wasmer::Interrupter>>,
+    stores: std::sync::Mutex<(u64, std::collections::HashMap<u64, wasmer::Interrupter>)>,
 }
 
 impl std::fmt::Debug for Interrupters {
@@ -309,15 +310,40 @@ impl std::fmt::Debug for Interrupters {
     }
 }
 
+/// A store's place among [`Interrupters`]; dropping it (when the store's
+/// thread ends) takes the store out.
+#[must_use]
+pub struct Registered<'a> {
+    #[cfg(feature = "interrupt")]
+    owner: &'a Interrupters,
+    #[cfg(feature = "interrupt")]
+    key: u64,
+    #[cfg(not(feature = "interrupt"))]
+    _owner: std::marker::PhantomData<&'a Interrupters>,
+}
+
 impl Interrupters {
-    /// Adds `store` to those [`Self::interrupt_all`] interrupts.
-    pub fn add(&self, store: &mut impl wasmer::AsStoreMut) {
+    /// Adds `store` to those [`Self::interrupt_all`] interrupts, until
+    /// the returned [`Registered`] is dropped.
+    pub fn add(&self, store: &mut impl wasmer::AsStoreMut) -> Registered<'_> {
         #[cfg(feature = "interrupt")]
-        if let Ok(mut stores) = self.stores.lock() {
-            stores.push(store.objects_mut().interrupter());
+        {
+            let mut key = 0;
+            if let Ok(mut stores) = self.stores.lock() {
+                let (next, map) = &mut *stores;
+                key = *next;
+                *next = next.wrapping_add(1);
+                map.insert(key, store.objects_mut().interrupter());
+            }
+            Registered { owner: self, key }
         }
         #[cfg(not(feature = "interrupt"))]
-        let _ = store;
+        {
+            let _ = store;
+            Registered {
+                _owner: std::marker::PhantomData,
+            }
+        }
     }
 
     /// Interrupts the wasm code running in every store added (best
@@ -325,7 +351,16 @@ impl Interrupters {
     pub fn interrupt_all(&self) {
         #[cfg(feature = "interrupt")]
         if let Ok(stores) = self.stores.lock() {
-            stores.iter().for_each(wasmer::Interrupter::interrupt);
+            stores.1.values().for_each(wasmer::Interrupter::interrupt);
+        }
+    }
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        #[cfg(feature = "interrupt")]
+        if let Ok(mut stores) = self.owner.stores.lock() {
+            stores.1.remove(&self.key);
         }
     }
 }

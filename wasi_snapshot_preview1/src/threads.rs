@@ -15,7 +15,7 @@
 
 use crate::types::{eventtype, Layout, Preview1};
 use crate::{imported_by, Error, Functions, MODULE};
-use imports::limits::{Deadline, GuestCap, Interrupters};
+use imports::limits::{Deadline, GuestCap, Interrupters, Registered};
 use imports::threads::{locked_unless, SharedHost, Unshared};
 use imports::with_memory;
 use imports::{Host, ModuleConfig, Outcome};
@@ -135,8 +135,9 @@ struct Spawner {
 /// thread may spawn more. Returns the exit code of the first thread to
 /// end the guest. The guest's threads run on OS threads of their own;
 /// the calling thread waits. Errors: [`Error::Config`],
-/// [`Error::Threads`] (not a threaded module, or a memory or thread that
-/// could not be made), [`Error::Trap`] (a trap in any thread).
+/// [`Error::Threads`] (a module that imports no shared memory, or a
+/// memory or thread that could not be made), [`Error::Trap`] (a trap in
+/// any thread, a thread that could not be instantiated included).
 pub fn run(engine: &Engine, module: &Module, config: ModuleConfig, options: Threads) -> Result<u32, Error> {
     let (memory_import, ty) = shared_memory_import(module)?;
     let host = config.build()?;
@@ -165,7 +166,7 @@ pub fn run(engine: &Engine, module: &Module, config: ModuleConfig, options: Thre
     std::thread::Builder::new()
         .name("wasi main".into())
         .stack_size(THREAD_STACK)
-        .spawn(move || main.finish(main.run_main()))
+        .spawn(move || main.finish(unpanicked(|| main.run_main())))
         .map_err(|e| Error::Threads(format!("cannot start the main thread: {e}")))?;
     let first = first_outcome(&outcome, limits.deadline, &spawner)?;
     spawner.stop();
@@ -193,6 +194,13 @@ fn first_outcome(
     }
 }
 
+/// `run()`, or a trap if it panicked, so that a thread that panics still
+/// reports how the guest ended and `run` is answered.
+fn unpanicked<T>(run: impl FnOnce() -> Result<T, RuntimeError>) -> Result<T, RuntimeError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+        .unwrap_or_else(|_| Err(RuntimeError::new("a guest thread's host code panicked")))
+}
+
 /// The module's shared memory import: (module, name) and its type.
 fn shared_memory_import(module: &Module) -> Result<((String, String), MemoryType), Error> {
     module
@@ -207,7 +215,7 @@ fn shared_memory_import(module: &Module) -> Result<((String, String), MemoryType
 impl Spawner {
     /// The main thread: instantiate, `_start`.
     fn run_main(self: &Arc<Self>) -> Result<u32, RuntimeError> {
-        let (mut store, instance) = self.instance()?;
+        let (mut store, instance, _interruptible) = self.instance()?;
         let start = instance
             .exports
             .get_typed_function::<(), ()>(&store, "_start")
@@ -217,7 +225,7 @@ impl Spawner {
 
     /// A spawned thread: instantiate, `wasi_thread_start(tid, start_arg)`.
     fn run_thread(self: &Arc<Self>, tid: i32, start_arg: i32) -> Result<(), RuntimeError> {
-        let (mut store, instance) = self.instance()?;
+        let (mut store, instance, _interruptible) = self.instance()?;
         let start = instance
             .exports
             .get_typed_function::<(i32, i32), ()>(&store, THREAD_START)
@@ -225,8 +233,9 @@ impl Spawner {
         start.call(&mut store, tid, start_arg)
     }
 
-    /// A new store and an instance in it over the shared memory.
-    fn instance(self: &Arc<Self>) -> Result<(Store, Instance), RuntimeError> {
+    /// A new store and an instance in it over the shared memory, the
+    /// store among those a timeout interrupts while the result is held.
+    fn instance(self: &Arc<Self>) -> Result<(Store, Instance, Registered<'_>), RuntimeError> {
         let mut store = Store::new(self.engine.clone());
         let memory = self.memory.clone().attach(&mut store);
         let mut stand_in = ModuleConfig::new().build().map_err(trap)?;
@@ -239,13 +248,13 @@ impl Spawner {
         });
         let limits = self.shared.with(|world| world.limits);
         stand_in.limits = limits;
-        self.interrupters.add(&mut store);
+        let interruptible = self.interrupters.add(&mut store);
         let env = FunctionEnv::new(&mut store, stand_in);
         let imports = self.imports(&mut store, &env, memory);
         let cap = GuestCap::open(&self.engine, limits.max_memory).map_err(trap)?;
         let instance = Instance::new(&mut store, &self.module, &imports).map_err(trap)?;
         drop(cap);
-        Ok((store, instance))
+        Ok((store, instance, interruptible))
     }
 
     /// One thread's imports: the WASI functions the module imports, each
@@ -278,8 +287,9 @@ impl Spawner {
     }
 
     /// `thread-spawn(start_arg) -> tid`: a positive thread id, unique for
-    /// the guest; -1 when the thread limit is reached or the OS cannot
-    /// make a thread.
+    /// the guest; -1 when the guest has ended, the thread limit is
+    /// reached, ids are used up or the OS cannot make a thread. A thread
+    /// whose instance cannot be made ends the guest with that trap.
     fn spawn_function(self: &Arc<Self>, store: &mut Store) -> Function {
         let me = self.clone();
         let ty = FunctionType::new([Type::I32], [Type::I32]);
@@ -290,9 +300,11 @@ impl Spawner {
     }
 
     fn spawn(self: &Arc<Self>, start_arg: i32) -> i32 {
-        if self.shared.ended() || self.running.fetch_add(1, Ordering::SeqCst) >= self.max_threads {
-            self.running.fetch_sub(1, Ordering::SeqCst);
+        if self.shared.ended() {
             return -1;
+        }
+        if self.running.fetch_add(1, Ordering::SeqCst) >= self.max_threads {
+            return self.unspawned();
         }
         // Ids stay positive: past i32::MAX there are none left to give.
         let tid = match self
@@ -307,7 +319,7 @@ impl Spawner {
             .name(format!("wasi thread {tid}"))
             .stack_size(THREAD_STACK);
         match thread.spawn(move || {
-            let result = me.run_thread(tid, start_arg);
+            let result = unpanicked(|| me.run_thread(tid, start_arg));
             me.running.fetch_sub(1, Ordering::SeqCst);
             if let Err(trap) = result {
                 me.finish(Err(trap));
