@@ -14,7 +14,7 @@
 //! own `__cxa_can_catch` and `__cxa_is_pointer_type`.
 
 use crate::cxa;
-use crate::guest::{call_i32, free, guest, malloc, mem_trap, missing, Guest};
+use crate::guest::{call_i32, free, guest, malloc, mem_trap, missing, nested, Guest};
 use crate::invoke::Unwind;
 use crate::proc::Aborted;
 use crate::{Ctx, EmEnv};
@@ -190,7 +190,7 @@ fn call_table(ctx: &mut Ctx<'_>, index: u32, args: &[Value]) -> Result<(), Runti
     if ty.params() != [Type::I32] {
         return Err(RuntimeError::new(format!("exception destructor {index} has type {ty}")));
     }
-    f.call(ctx, args).map(drop)
+    nested(ctx, "exception destructor", |ctx| f.call(ctx, args)).map(drop)
 }
 
 /// `__cxa_end_catch()`: leaves the innermost handler, releasing its
@@ -259,10 +259,15 @@ pub fn resume_exception(mut ctx: Ctx<'_>, catch_info: u32) -> Result<(), Runtime
 /// assertions on, as `-O0` builds have them): throws `ex` into the guest
 /// as a Wasm exception of its `__cpp_exception` tag, as the glue's
 /// `new WebAssembly.Exception(getCppExceptionTag(), [ex])` does. Errors:
-/// a trap when the guest exports no such tag.
+/// a trap when the guest exports no such tag, or one whose payload is not
+/// one i32.
 pub fn throw_exception_with_stack_trace(mut ctx: Ctx<'_>, ex: u32) -> Result<(), RuntimeError> {
     let g = guest(&ctx)?;
     let tag = g.cpp_exception_tag.ok_or_else(|| missing("__cpp_exception (a tag)"))?;
+    // wasmer panics on a payload that does not fit the tag's type.
+    if *tag.ty(&ctx).params() != [Type::I32] {
+        return Err(missing("__cpp_exception (a tag of one i32)"));
+    }
     let exception = wasmer::Exception::new(&mut ctx, &tag, &[Value::I32(ex as i32)]);
     Err(RuntimeError::exception(&ctx, exception))
 }

@@ -87,7 +87,7 @@ impl Guest {
             stdio_exit: f(&["__stdio_exit"]),
             errno_location: f(&["__errno_location"]),
             tempret_set: f(&["_emscripten_tempret_set"]),
-            cpp_exception_tag: match instance.exports.get_extern("__cpp_exception") {
+            cpp_exception_tag: match instance.exports.get_extern(names.export_name("__cpp_exception")) {
                 Some(wasmer::Extern::Tag(t)) => Some(t.clone()),
                 _ => None,
             },
@@ -165,11 +165,49 @@ pub(crate) fn guest(ctx: &Ctx<'_>) -> Result<Guest, RuntimeError> {
         .ok_or_else(|| missing("table and helpers (call Emscripten::bind first)"))
 }
 
+/// Most calls from the host into the guest that may be active at once
+/// (`invoke_*`, signal handlers, the guest's allocator and exception
+/// helpers), whatever the stack budget. wasmer gives every call from the
+/// host into the guest its own wasm stack (1 MiB of address space each),
+/// and aborts the process when it cannot map another; this bound keeps
+/// nesting below that, however the guest calls back into the host.
+pub const MAX_INVOKE_DEPTH: u32 = 5000;
+
+/// Runs `call` (a call into the guest, named `name` in errors) as one
+/// more nested host-to-guest call, or traps when the depth or the host
+/// stack nested calls have used passes its bound (see
+/// [`crate::Emscripten::set_invoke_stack_budget`]): a guest that calls
+/// back into the host from each such call cannot overflow the host's
+/// stack or make wasmer abort.
+pub(crate) fn nested<T>(
+    ctx: &mut Ctx<'_>, name: &str, call: impl FnOnce(&mut Ctx<'_>) -> Result<T, RuntimeError>,
+) -> Result<T, RuntimeError> {
+    // The stack grows down: how far below the outermost active call's
+    // frame this one is.
+    let here = &call as *const _ as usize;
+    let state = &mut ctx.data_mut().state;
+    if state.invoke_depth == 0 {
+        state.invoke_stack_base = here;
+    }
+    if state.invoke_depth >= MAX_INVOKE_DEPTH
+        || state.invoke_stack_base.saturating_sub(here) > state.invoke_stack_budget
+    {
+        return Err(RuntimeError::new(format!(
+            "{name}: call stack exhausted ({} nested calls into the guest; at most {MAX_INVOKE_DEPTH}, within {} bytes of host stack)",
+            state.invoke_depth, state.invoke_stack_budget
+        )));
+    }
+    state.invoke_depth += 1;
+    let result = call(ctx);
+    ctx.data_mut().state.invoke_depth -= 1;
+    result
+}
+
 /// Calls `f` with i32 arguments; returns its first result as i32 (0 if none).
 pub(crate) fn call_i32(ctx: &mut Ctx<'_>, f: &Option<Function>, name: &str, args: &[i32]) -> Result<i32, RuntimeError> {
     let f = f.as_ref().ok_or_else(|| missing(name))?;
     let args: Vec<Value> = args.iter().map(|&a| Value::I32(a)).collect();
-    let ret = f.call(ctx, &args)?;
+    let ret = nested(ctx, name, |ctx| f.call(ctx, &args))?;
     Ok(match ret.first() {
         Some(Value::I32(v)) => *v,
         _ => 0,

@@ -20,7 +20,7 @@
 //! The trampoline's type is the import's own type (any mix of i32, i64,
 //! f32, f64), never parsed from the name.
 
-use crate::guest::{call_i32, guest, missing};
+use crate::guest::{call_i32, guest, missing, nested};
 use crate::{Ctx, EmEnv};
 use thiserror::Error;
 use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionType, RuntimeError, Type, Value};
@@ -34,11 +34,7 @@ use wasmer::{AsStoreMut, Function, FunctionEnv, FunctionType, RuntimeError, Type
 /// levels in a debug build, a few thousand in a release build.
 pub const DEFAULT_INVOKE_STACK: usize = 1 << 20;
 
-/// Most `invoke_*` calls that may be active at once, whatever the stack
-/// budget. wasmer gives every call from the host into the guest its own
-/// wasm stack (1 MiB of address space each), and aborts the process when
-/// it cannot map another; this bound keeps nesting below that.
-pub const MAX_INVOKE_DEPTH: u32 = 5000;
+pub use crate::guest::MAX_INVOKE_DEPTH;
 
 /// An unwind in flight: what the glue throws as a JS number.
 #[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
@@ -88,10 +84,7 @@ pub fn trampoline(
             let g = guest(&ctx)?;
             let func = table_entry(&mut ctx, &g, index, &name, &callee)?;
             let sp = call_i32(&mut ctx, &g.stack_save, "stackSave", &[])?;
-            enter(&mut ctx, &sp as *const i32 as usize, &name)?;
-            let result = func.call(&mut ctx, &args[1..]);
-            ctx.data_mut().state.invoke_depth -= 1;
-            match result {
+            match nested(&mut ctx, &name, |ctx| func.call(ctx, &args[1..])) {
                 Ok(results) => Ok(results.into_vec()),
                 Err(e) if e.is::<Unwind>() => {
                     call_i32(&mut ctx, &g.stack_restore, "stackRestore", &[sp])?;
@@ -122,27 +115,6 @@ pub(crate) fn table_entry(
         )));
     }
     Ok(func)
-}
-
-/// Counts one more nested `invoke_*` call whose host frame is at
-/// address `here`, or traps when the depth or the host stack it has used
-/// (the stack grows down: how far below the outermost active
-/// trampoline's frame this one is) passes its bound.
-fn enter(ctx: &mut Ctx<'_>, here: usize, name: &str) -> Result<(), RuntimeError> {
-    let state = &mut ctx.data_mut().state;
-    if state.invoke_depth == 0 {
-        state.invoke_stack_base = here;
-    }
-    if state.invoke_depth >= MAX_INVOKE_DEPTH
-        || state.invoke_stack_base.saturating_sub(here) > state.invoke_stack_budget
-    {
-        return Err(RuntimeError::new(format!(
-            "{name}: call stack exhausted ({} nested invoke_* calls; at most {MAX_INVOKE_DEPTH}, within {} bytes of host stack)",
-            state.invoke_depth, state.invoke_stack_budget
-        )));
-    }
-    state.invoke_depth += 1;
-    Ok(())
 }
 
 fn zero(t: Type) -> Value {

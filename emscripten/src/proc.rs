@@ -1,7 +1,7 @@
 //! Process-level functions: `exit`, `abort`, `getentropy`, `tempRet0`,
 //! sleeping. Source: `src/library.js` of emcc 3.1.6.
 
-use crate::guest::{c_string, mem_trap};
+use crate::guest::{c_string, mem_trap, nested};
 use crate::Ctx;
 use imports::asyncify;
 use imports::{with_memory, AsHost};
@@ -28,7 +28,7 @@ impl Aborted {
 /// `exitRuntime` does with `EXIT_RUNTIME`.
 pub fn exit_runtime(ctx: &mut Ctx<'_>) -> Result<(), RuntimeError> {
     for f in exit_calls(ctx) {
-        f.call(ctx, &[])?;
+        nested(ctx, "exit handlers", |ctx| f.call(ctx, &[]))?;
     }
     Ok(())
 }
@@ -152,7 +152,8 @@ pub fn call_sighandler(mut ctx: Ctx<'_>, handler: u32, signal: i32) -> Result<()
     let g = crate::guest::guest(&ctx)?;
     let ty = wasmer::FunctionType::new([wasmer::Type::I32], []);
     let f = crate::invoke::table_entry(&mut ctx, &g, handler, "__call_sighandler", &ty)?;
-    f.call(&mut ctx, &[wasmer::Value::I32(signal)]).map(drop)
+    let call = |ctx: &mut Ctx<'_>| f.call(ctx, &[wasmer::Value::I32(signal)]);
+    nested(&mut ctx, "__call_sighandler", call).map(drop)
 }
 
 /// `_setitimer_js(which, timeout_ms) -> 0`: accepts the timer and never

@@ -204,3 +204,46 @@ fn memory_functions_trap_or_refuse() {
     assert_eq!(g.call("strftime", &[700, 100, 500, 600]).unwrap(), 17);
     assert_eq!(g.get(700, 18), b"1900-01-00 Sunday\0");
 }
+
+/// Runs `wat` as an Emscripten program; its trap's message.
+fn trap_of(wat: &str) -> String {
+    let mut store = Store::default();
+    let module = Module::new(&store, wat).unwrap();
+    match emscripten::run(&mut store, &module, imports::ModuleConfig::new()) {
+        Err(emscripten::Error::Trap(t)) => t.message(),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+/// A signal handler that raises its signal again re-enters the host
+/// without end: a trap saying the call stack is exhausted, not a host
+/// stack overflow or wasmer's abort when it runs out of wasm stacks.
+#[test]
+fn a_signal_handler_that_raises_again_traps() {
+    let message = trap_of(
+        r#"(module
+        (import "env" "__call_sighandler" (func $call (param i32 i32)))
+        (memory (export "memory") 1)
+        (table (export "__indirect_function_table") 2 funcref)
+        (elem (i32.const 1) $handler)
+        (func $handler (param $sig i32) (call $call (i32.const 1) (local.get $sig)))
+        (func (export "main") (result i32) (call $call (i32.const 1) (i32.const 10)) (i32.const 0)))"#,
+    );
+    assert!(message.contains("call stack exhausted"), "{message}");
+}
+
+/// `__throw_exception_with_stack_trace` with a `__cpp_exception` tag whose
+/// payload is not one i32 (wasmer would panic making the exception): a
+/// trap naming the tag.
+#[test]
+fn a_cpp_exception_tag_of_another_type_is_a_trap() {
+    let message = trap_of(
+        r#"(module
+        (import "env" "__throw_exception_with_stack_trace" (func $throw (param i32)))
+        (tag $t (export "__cpp_exception") (param i64))
+        (memory (export "memory") 1)
+        (table (export "__indirect_function_table") 1 funcref)
+        (func (export "main") (result i32) (call $throw (i32.const 8)) (i32.const 0)))"#,
+    );
+    assert!(message.contains("__cpp_exception (a tag of one i32)"), "{message}");
+}
