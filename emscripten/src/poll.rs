@@ -8,6 +8,7 @@ use imports::descriptor::FdFlags;
 use imports::posix::linux::{O_CLOEXEC, O_NONBLOCK};
 use imports::posix::pipe::{self, poll_one};
 use imports::{Errno, GuestMemory};
+use wasmer::RuntimeError;
 
 /// `struct pollfd`: i32 `fd`, i16 `events`, i16 `revents`.
 const POLLFD_SIZE: u32 = 8;
@@ -79,13 +80,18 @@ pub fn poll_nonblocking(mut ctx: Ctx<'_>, fds: u32, nfds: i32) -> i32 {
 /// [`poll_nonblocking`], looking again every 10 ms while nothing is ready
 /// and `timeout_ms` has not passed. A negative timeout does not wait
 /// forever: one look, as the glue's synchronous `poll` (which ignores
-/// every timeout) answers (RATIONALE.md, "Pipes never block").
-pub fn poll(mut ctx: Ctx<'_>, fds: u32, nfds: i32, timeout: i32) -> i32 {
+/// every timeout) answers (RATIONALE.md, "Pipes never block"). Errors:
+/// the guest's timeout ([`imports::TimedOut`]) once its time is up, so a
+/// guest polling in a loop stops there.
+pub fn poll(mut ctx: Ctx<'_>, fds: u32, nfds: i32, timeout: i32) -> Result<i32, RuntimeError> {
     let mut left = u64::try_from(timeout).unwrap_or(0) * 1_000_000;
     loop {
+        if let Some(trap) = ctx.data().host.time_up() {
+            return Err(trap);
+        }
         let n = poll_nonblocking(ctx.as_mut(), fds, nfds);
-        if n != 0 || left == 0 || ctx.data().host.time_up().is_some() {
-            return n;
+        if n != 0 || left == 0 {
+            return Ok(n);
         }
         // A clock that does not block (a deterministic run's) passes the
         // whole wait at once: nothing can become ready meanwhile.

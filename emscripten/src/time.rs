@@ -422,7 +422,7 @@ pub(crate) const MONTHS: [&str; 12] = [
 fn iso_week(tm: &Tm) -> (i64, i64) {
     let year = 1900 + i64::from(tm.year);
     let yday = i64::from(tm.yday);
-    let wday = i64::from((tm.wday + 6) % 7); // Monday = 0
+    let wday = (i64::from(tm.wday) + 6) % 7; // Monday = 0
     let week = (yday - wday + 10).div_euclid(7);
     if week < 1 {
         let prev = year - 1;
@@ -492,8 +492,9 @@ fn conversion(out: &mut String, spec: char, tm: &Tm, zone: &str) {
         'G' => write!(out, "{}", iso_week(tm).0),
         'H' => write!(out, "{:02}", tm.hour),
         'I' => write!(out, "{hour12:02}"),
-        'j' => write!(out, "{:03}", tm.yday + 1),
-        'm' => write!(out, "{:02}", tm.mon + 1),
+        // i64: the fields are the guest's, any i32.
+        'j' => write!(out, "{:03}", i64::from(tm.yday) + 1),
+        'm' => write!(out, "{:02}", i64::from(tm.mon) + 1),
         'M' => write!(out, "{:02}", tm.min),
         'n' => writeln!(out),
         'p' => write!(out, "{}", if (0..12).contains(&tm.hour) { "AM" } else { "PM" }),
@@ -503,10 +504,18 @@ fn conversion(out: &mut String, spec: char, tm: &Tm, zone: &str) {
         't' => write!(out, "\t"),
         'T' | 'X' => write!(out, "{}", format("%H:%M:%S", tm, zone)),
         'u' => write!(out, "{}", if tm.wday == 0 { 7 } else { tm.wday }),
-        'U' => write!(out, "{:02}", (tm.yday + 7 - tm.wday).div_euclid(7)),
+        'U' => write!(
+            out,
+            "{:02}",
+            (i64::from(tm.yday) + 7 - i64::from(tm.wday)).div_euclid(7)
+        ),
         'V' => write!(out, "{:02}", iso_week(tm).1),
         'w' => write!(out, "{}", tm.wday),
-        'W' => write!(out, "{:02}", (tm.yday + 7 - (tm.wday + 6) % 7).div_euclid(7)),
+        'W' => write!(
+            out,
+            "{:02}",
+            (i64::from(tm.yday) + 7 - (i64::from(tm.wday) + 6) % 7).div_euclid(7)
+        ),
         'y' => write!(out, "{:02}", year.rem_euclid(100)),
         'Y' => write!(out, "{year}"),
         'z' => {
@@ -539,7 +548,7 @@ pub fn strftime(mut ctx: Ctx<'_>, s: u32, maxsize: u32, fmt: u32, tm: u32) -> Re
             return Ok(0);
         }
         mem.write(s, text.as_bytes())?;
-        mem.write_u8(s + text.len() as u32, 0)?;
+        mem.write_u8(s.checked_add(text.len() as u32).ok_or(Errno::Fault)?, 0)?;
         Ok(text.len() as u32)
     })
     .map_err(mem_trap)

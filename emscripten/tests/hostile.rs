@@ -203,6 +203,12 @@ fn memory_functions_trap_or_refuse() {
     assert_eq!(g.call("strftime", &[700, 5, 500, 600]).unwrap(), 0);
     assert_eq!(g.call("strftime", &[700, 100, 500, 600]).unwrap(), 17);
     assert_eq!(g.get(700, 18), b"1900-01-00 Sunday\0");
+    // Every field i32::MAX (tm_zone null), every conversion: no
+    // overflow, some answer.
+    g.put(500, b"%a%A%b%B%c%C%d%D%e%F%g%G%H%I%j%m%M%p%r%R%S%T%u%U%V%w%W%y%Y%z\0");
+    g.put(600, &i32::MAX.to_le_bytes().repeat(10));
+    g.put(640, &[0; 4]);
+    assert!(g.call("strftime", &[700, 60000, 500, 600]).unwrap() > 0);
 }
 
 /// Runs `wat` as an Emscripten program; its trap's message.
