@@ -153,7 +153,7 @@ fn unreadable_glue_is_a_one_line_error() {
     std::fs::write(&members, format!("a{};", ".a".repeat(2_000_000))).unwrap();
     for (path, why) in [
         (&truncated, "not valid JavaScript"),
-        (&garbage, "not"),
+        (&garbage, "the glue is not valid JavaScript"),
         (&other, "defines no wasmImports object"),
         (&chain, "defines no wasmImports object"),
         (&members, "defines no wasmImports object"),
@@ -164,6 +164,7 @@ fn unreadable_glue_is_a_one_line_error() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.contains("cannot read it as Emscripten glue"), "{stderr}");
         assert!(stderr.contains(why), "{stderr}");
+        assert!(stderr.contains(&*path.to_string_lossy()), "names the file: {stderr}");
     }
 }
 
