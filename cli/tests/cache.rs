@@ -27,6 +27,13 @@ fn entries(dir: &Path) -> Vec<std::path::PathBuf> {
     }
 }
 
+/// What changes when a file is rewritten: (inode, length, modification time).
+fn stamp(file: &Path) -> (u64, u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(file).unwrap();
+    (m.ino(), m.len(), m.modified().unwrap())
+}
+
 #[test]
 fn cache_is_used_and_never_trusted_blindly() {
     let hello = common::testdata().join("wasi/c/hello/hello.wasm");
@@ -47,7 +54,12 @@ fn cache_is_used_and_never_trusted_blindly() {
     let sum = entry.with_extension("sum");
     let good_sum = std::fs::read(&sum).unwrap();
     assert!(good_sum.starts_with(b"WIMCACHE"));
+    let before = [stamp(entry), stamp(&sum)];
     assert_eq!(run(&["run", "--cache-dir", d, hello]), want);
+    // Used, not rewritten: a rewrite renames a new file into place (a new
+    // inode) and would set a new modification time.
+    assert_eq!([stamp(entry), stamp(&sum)], before, "the second run rewrote the entry");
+    assert_eq!(entries(&dir), files, "the second run wrote another entry");
 
     // Truncated, flipped, emptied, or replaced by junk: recompiled and rewritten.
     let damaged: Vec<Vec<u8>> = vec![
