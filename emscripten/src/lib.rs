@@ -471,6 +471,11 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
     let mut imports = Imports::new();
     imports.register_namespace(wasi_snapshot_preview1::MODULE, wasi.clone());
     let mut errors = Vec::new();
+    // A guest that keeps tempRet0 itself (emcc 3.1.20 on) takes an i64
+    // result as two halves even where a 3.1.6 row has the same 32-bit type.
+    let halves = module
+        .exports()
+        .any(|e| e.name() == names.export_name("_emscripten_tempret_set"));
     for import in module.imports() {
         let ty = match import.ty() {
             ExternType::Function(ty) => Some(ty),
@@ -503,7 +508,7 @@ fn define(store: &mut impl AsStoreMut, host: Host, module: &Module, options: &Op
                     None => {}
                 }
             }
-            (MODULE, Some(ty)) => match env_function(store, &env, name, ty) {
+            (MODULE, Some(ty)) => match env_function(store, &env, name, ty, halves) {
                 Ok(func) => imports.define(in_module, minified, func),
                 Err(e) => errors.push(e),
             },
@@ -547,14 +552,15 @@ fn imported_memory(
 }
 
 /// The `env` function `name` with the type `ty` the guest imports it
-/// with: a table row (logged as its scope says), or one made for `ty`.
+/// with: a table row (logged as its scope says), or one made for `ty`;
+/// `halves`: a legalized i64 row wins over a 32-bit one ([`row_for`]).
 fn env_function(
-    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, name: &str, ty: &FunctionType,
+    store: &mut impl AsStoreMut, env: &FunctionEnv<EmEnv>, name: &str, ty: &FunctionType, halves: bool,
 ) -> Result<Function, Error> {
     if let Some(family) = family(name) {
         return family_function(store, env, name, family, ty);
     }
-    let (row, own) = row_for(name, ty)?;
+    let (row, own) = row_for(name, ty, halves)?;
     let f = match FUNCTIONS.make(store, env, MODULE, row) {
         wasmer::Extern::Function(f) => f,
         _ => return Err(Error::Unsupported(name.into())),
@@ -581,11 +587,14 @@ fn rows_named(name: &str) -> &'static [&'static Import<EmEnv>] {
 }
 
 /// The row of `name` whose type is `ty`, or whose type legalizes to `ty`
-/// ([`legalize::legal`]), with the row's own type. Rows may repeat a name
-/// with the types different emcc versions give it. Errors: no row of that
-/// name ([`Error::Unsupported`]), none of that type ([`Error::ImportType`],
+/// ([`legalize::legal`]), with the row's own type; with `halves` (a guest
+/// that keeps tempRet0) a row that legalizes to `ty` first, since emcc
+/// 3.1.6's `_mktime_js(tm) -> i32` and a current build's legalized
+/// `_mktime_js(tm) -> i64` have one type. Rows may repeat a name with the
+/// types different emcc versions give it. Errors: no row of that name
+/// ([`Error::Unsupported`]), none of that type ([`Error::ImportType`],
 /// listing the types provided).
-fn row_for(name: &str, ty: &FunctionType) -> Result<(&'static Import<EmEnv>, FunctionType), Error> {
+fn row_for(name: &str, ty: &FunctionType, halves: bool) -> Result<(&'static Import<EmEnv>, FunctionType), Error> {
     let rows: Vec<(&'static Import<EmEnv>, FunctionType)> = rows_named(name)
         .iter()
         .filter_map(|r| match (r.ty)() {
@@ -596,9 +605,13 @@ fn row_for(name: &str, ty: &FunctionType) -> Result<(&'static Import<EmEnv>, Fun
     if rows.is_empty() {
         return Err(Error::Unsupported(name.into()));
     }
-    let exact = rows.iter().position(|(_, t)| t == ty);
-    let legal = || rows.iter().position(|(_, t)| &legalize::legal(t) == ty);
-    match exact.or_else(legal) {
+    let exact = || rows.iter().position(|(_, t)| t == ty);
+    let legal = || rows.iter().position(|(_, t)| t != ty && &legalize::legal(t) == ty);
+    let found = match halves {
+        true => legal().or_else(exact),
+        false => exact().or_else(legal),
+    };
+    match found {
         Some(i) => Ok(rows[i].clone()),
         None => Err(Error::ImportType {
             name: name.into(),
@@ -732,7 +745,7 @@ impl ImportSet for Emscripten {
             MODULE => match family(import.name()) {
                 Some(Family::Invoke(_)) => invoke::fits(ty),
                 Some(Family::FindMatchingCatch(_)) => exceptions::find_matching_catch_fits(ty),
-                None => row_for(import.name(), ty).is_ok(),
+                None => row_for(import.name(), ty, false).is_ok(),
             },
             _ => false,
         }
