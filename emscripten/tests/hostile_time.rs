@@ -3,7 +3,7 @@
 //! end of memory. Each answers (1 or -1 where `Date` is `NaN`) or traps
 //! cleanly, never panics, in a zone with daylight saving time.
 
-use imports::zone::Zone;
+use imports::zone::{days_from_civil, Zone};
 use imports::ModuleConfig;
 use wasmer::{Instance, Module, Store, Value};
 
@@ -20,13 +20,27 @@ const WAT: &str = r#"(module
   (export "timegm" (func $timegm))
   (export "tzset" (func $tzset)))"#;
 
+/// New York, checked to be the zone with daylight saving time: without
+/// the host's zoneinfo `Zone::parse` falls back to UTC, and the tests
+/// would pass without exercising it.
+fn new_york() -> Zone {
+    let zone = Zone::parse("America/New_York");
+    assert!(Zone::is_known("America/New_York"), "no zoneinfo for America/New_York");
+    let noon = |month| days_from_civil(2024, month, 15) * 86_400 + 12 * 3_600;
+    let (january, july) = (zone.offset_seconds(noon(1)), zone.offset_seconds(noon(7)));
+    assert_eq!(
+        (january, july),
+        (Some(-5 * 3_600), Some(-4 * 3_600)),
+        "America/New_York resolved to another zone"
+    );
+    assert!(zone.tzset(2024).daylight());
+    zone
+}
+
 fn guest() -> (Store, Instance) {
     let mut store = Store::default();
     let module = Module::new(&store, WAT).unwrap();
-    let host = ModuleConfig::new()
-        .time_zone(Zone::parse("America/New_York"))
-        .build()
-        .unwrap();
+    let host = ModuleConfig::new().time_zone(new_york()).build().unwrap();
     let em = emscripten::instantiate(&mut store, host, &module).unwrap();
     let instance = Instance::new(&mut store, &module, em.imports()).unwrap();
     em.bind(&mut store, &instance).unwrap();
