@@ -302,6 +302,12 @@ fn alloc_stack(ctx: &mut Ctx<'_>, g: &Guest, len: u32) -> Result<u32, RuntimeErr
 /// missing NUL cannot make the host scan all of memory repeatedly).
 /// Errors: `EFAULT`.
 pub(crate) fn c_string(mem: &imports::GuestMemory<'_>, ptr: u32) -> Result<String, Errno> {
+    Ok(String::from_utf8_lossy(c_bytes(mem, ptr)?).into_owned())
+}
+
+/// The bytes of the NUL-terminated string at `ptr`, as [`c_string`]
+/// bounds them, for a caller that counts the guest's own bytes.
+pub(crate) fn c_bytes<'m>(mem: &'m imports::GuestMemory<'_>, ptr: u32) -> Result<&'m [u8], Errno> {
     let bytes = mem.bytes();
     let start = ptr as usize;
     if start >= bytes.len() {
@@ -309,5 +315,5 @@ pub(crate) fn c_string(mem: &imports::GuestMemory<'_>, ptr: u32) -> Result<Strin
     }
     let end = (start + 65536).min(bytes.len());
     let nul = bytes[start..end].iter().position(|&b| b == 0).ok_or(Errno::Fault)?;
-    Ok(String::from_utf8_lossy(&bytes[start..start + nul]).into_owned())
+    Ok(&bytes[start..start + nul])
 }

@@ -11,7 +11,7 @@
 //! of that weekday in that week of the year, as the glue computes it
 //! except where it slips (RATIONALE.md, "strptime").
 
-use crate::guest::{c_string, mem_trap};
+use crate::guest::{c_bytes, c_string, mem_trap};
 use crate::time::{read_tm, write_tm, MONTHS, WEEKDAYS};
 use crate::{Ctx, EmEnv};
 use imports::{with_memory, zone::Tm, Errno, GuestMemory};
@@ -254,10 +254,11 @@ fn week_day(jan1: i64, wday: i32, week: i32, first: i32) -> i64 {
 /// Parses the string at `buf` with the format at `fmt` over the defaults
 /// in the `tm` at `tm`: the normalised result and the bytes matched.
 fn parse(env: &EmEnv, mem: &GuestMemory<'_>, buf: u32, fmt: u32, tm: u32) -> Result<Option<(Tm, u32)>, Errno> {
-    let input = c_string(mem, buf)?;
+    // The guest's own bytes, so the end returned is within its string.
+    let input = c_bytes(mem, buf)?;
     let format = expand(&c_string(mem, fmt)?);
     let mut p = Parsed::default();
-    let Some(n) = matches(&format, input.as_bytes(), &mut p) else {
+    let Some(n) = matches(&format, input, &mut p) else {
         return Ok(None);
     };
     let wanted = fields(&p, &read_tm(mem, tm)?);

@@ -21,6 +21,7 @@ const WAT: &str = r#"(module
   (import "env" "__syscall_rename" (func $rename (param i32 i32) (result i32)))
   (import "env" "emscripten_memcpy_big" (func $memcpy (param i32 i32 i32) (result i32)))
   (import "env" "strftime" (func $strftime (param i32 i32 i32 i32) (result i32)))
+  (import "env" "strptime" (func $strptime (param i32 i32 i32) (result i32)))
   (import "env" "emscripten_resize_heap" (func $resize (param i32) (result i32)))
   (memory (export "memory") 1 4)
   (export "open" (func $open))
@@ -32,6 +33,7 @@ const WAT: &str = r#"(module
   (export "rename" (func $rename))
   (export "memcpy" (func $memcpy))
   (export "strftime" (func $strftime))
+  (export "strptime" (func $strptime))
   (export "resize" (func $resize)))"#;
 
 // Linux-style negated WASI errno numbers, as Emscripten's libc expects.
@@ -209,6 +211,14 @@ fn memory_functions_trap_or_refuse() {
     g.put(600, &i32::MAX.to_le_bytes().repeat(10));
     g.put(640, &[0; 4]);
     assert!(g.call("strftime", &[700, 60000, 500, 600]).unwrap() > 0);
+    // strptime's end is counted in the guest's bytes, whatever they are:
+    // "\xffx" is two bytes, though it reads as three and one characters.
+    g.put(800, b"\xffx\0");
+    g.put(810, b"%Y\0");
+    assert_eq!(g.call("strptime", &[800, 810, 600]).unwrap(), 0, "no year there");
+    g.put(830, b"\xffx\0");
+    let end = g.call("strptime", &[800, 830, 600]).unwrap();
+    assert!(end == 0 || (800..=802).contains(&end), "{end}");
 }
 
 /// Runs `wat` as an Emscripten program; its trap's message.
