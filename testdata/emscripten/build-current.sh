@@ -7,10 +7,12 @@
 #   testdata/emscripten/chroot.sh setup forky           # once
 #   testdata/emscripten/build-current.sh forky [program...]
 #   BUILD=0 testdata/emscripten/build-current.sh forky     # record only
+#   RECORD=0 testdata/emscripten/build-current.sh forky    # build only
 #
 # Each program is one source of src/ built one way; its cases and fixtures
 # are those of the 3.1.6 program named in the table (or its own, for new
-# sources). The glue is kept only in the chroot's /tmp/emscripten-glue.
+# sources). The glue is kept only in the chroot's
+# /tmp/emscripten-glue/<emcc version>.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +24,12 @@ fi
 shift
 cd "$here"
 version="$(emcc --version | sed -n '1s/.* \([0-9][0-9.]*\) .*/\1/p')"
+# Without a version the programs would be written into testdata/emscripten/
+# itself, over the 3.1.6 ones.
+if [ -z "$version" ]; then
+    echo "build-current.sh: no version in the first line of emcc --version: $(emcc --version | head -n 1)" >&2
+    exit 1
+fi
 out="$here/$version"
 export GLUE=/tmp/emscripten-glue/$version
 mkdir -p "$out" "$GLUE"
