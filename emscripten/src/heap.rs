@@ -1,7 +1,7 @@
 //! Memory: heap growth, `emscripten_memcpy_big`, file mappings. Source:
 //! `src/library.js` and `src/library_syscall.js` of emcc 3.1.6.
 
-use crate::guest::{call_i32, guest, malloc, mem_trap};
+use crate::guest::{call_i32, free, guest, malloc, mem_trap};
 use crate::syscall::neg;
 use crate::Ctx;
 use imports::descriptor::{Access, OpenFile};
@@ -91,31 +91,37 @@ pub fn emscripten_memcpy_big(mut ctx: Ctx<'_>, dest: u32, src: u32, n: u32) -> R
 pub fn mmap_js(
     mut ctx: Ctx<'_>, len: u32, _prot: i32, _flags: i32, fd: i32, offset: i64, allocated: u32, addr: u32,
 ) -> Result<i32, RuntimeError> {
-    let ptr = map(ctx.as_mut(), len, fd, offset, allocated)?;
-    if ptr < 0 {
-        return Ok(ptr);
+    // `addr` is checked first: a block made for nowhere would leak.
+    if let Err(e) = with_memory(&mut ctx, |_, mem| mem.read_u32(addr)) {
+        return Ok(neg(e));
     }
-    let r = with_memory(&mut ctx, |_, mem| mem.write_u32(addr, ptr as u32));
+    let ptr = match map(ctx.as_mut(), len, fd, offset, allocated)? {
+        Ok(ptr) => ptr,
+        Err(e) => return Ok(neg(e)),
+    };
+    let r = with_memory(&mut ctx, |_, mem| mem.write_u32(addr, ptr));
     Ok(r.map_or_else(neg, |()| 0))
 }
 
 /// `_mmap_js(addr, len, prot, flags, fd, offset, allocated) -> ptr` of
 /// emcc 3.1.6 (`offset` an i32; the block's address is the result): as
-/// [`mmap_js`].
+/// [`mmap_js`] (an address of 2 GiB or more reads as an error there, as
+/// it does for the 3.1.6 glue's caller).
 pub fn mmap_js_3_1_6(
     ctx: Ctx<'_>, _addr: i32, len: u32, _prot: i32, _flags: i32, fd: i32, offset: i32, allocated: u32,
 ) -> Result<i32, RuntimeError> {
-    map(ctx, len, fd, i64::from(offset), allocated)
+    Ok(map(ctx, len, fd, i64::from(offset), allocated)?.map_or_else(neg, |ptr| ptr as i32))
 }
 
-fn map(mut ctx: Ctx<'_>, len: u32, fd: i32, offset: i64, allocated: u32) -> Result<i32, RuntimeError> {
+/// Makes the block of a mapping and fills it: its address, or the errno.
+fn map(mut ctx: Ctx<'_>, len: u32, fd: i32, offset: i64, allocated: u32) -> Result<Result<u32, Errno>, RuntimeError> {
     let size = match map_size(&mut ctx, fd, offset, len) {
         Ok(size) => size,
-        Err(e) => return Ok(neg(e)),
+        Err(e) => return Ok(Err(e)),
     };
     let ptr = map_alloc(&mut ctx, size)?;
     if ptr == 0 {
-        return Ok(neg(Errno::Nomem));
+        return Ok(Err(Errno::Nomem));
     }
     let r = with_memory(&mut ctx, |s, mem| {
         let file = s.host.fds.file(fd as u32, Access::READ)?;
@@ -123,7 +129,11 @@ fn map(mut ctx: Ctx<'_>, len: u32, fd: i32, offset: i64, allocated: u32) -> Resu
         read_full_at(file, mem.slice_mut(ptr, len)?, offset as u64)?;
         mem.write_u32(allocated, 1)
     });
-    Ok(r.map_or_else(neg, |()| ptr as i32))
+    if r.is_err() && guest(&ctx)?.free.is_some() {
+        // The guest never learns of the block: it is given back.
+        free(&mut ctx, ptr)?;
+    }
+    Ok(r.map(|()| ptr))
 }
 
 /// The size of the block a mapping of `len` bytes of `fd` at `offset`

@@ -22,6 +22,7 @@ const WAT: &str = r#"(module
   (import "env" "emscripten_memcpy_big" (func $memcpy (param i32 i32 i32) (result i32)))
   (import "env" "strftime" (func $strftime (param i32 i32 i32 i32) (result i32)))
   (import "env" "strptime" (func $strptime (param i32 i32 i32) (result i32)))
+  (import "env" "_mmap_js" (func $mmap (param i32 i32 i32 i32 i64 i32 i32) (result i32)))
   (import "env" "emscripten_resize_heap" (func $resize (param i32) (result i32)))
   (memory (export "memory") 1 4)
   (export "open" (func $open))
@@ -34,6 +35,9 @@ const WAT: &str = r#"(module
   (export "memcpy" (func $memcpy))
   (export "strftime" (func $strftime))
   (export "strptime" (func $strptime))
+  (func (export "malloc") (param i32) (result i32) (i32.const 0))
+  (func (export "mmap_into") (param $addr i32) (result i32)
+    (call $mmap (i32.const 4096) (i32.const 1) (i32.const 1) (i32.const 99) (i64.const 0) (i32.const 0) (local.get $addr)))
   (export "resize" (func $resize)))"#;
 
 // Linux-style negated WASI errno numbers, as Emscripten's libc expects.
@@ -211,6 +215,9 @@ fn memory_functions_trap_or_refuse() {
     g.put(600, &i32::MAX.to_le_bytes().repeat(10));
     g.put(640, &[0; 4]);
     assert!(g.call("strftime", &[700, 60000, 500, 600]).unwrap() > 0);
+    // mmap: where to store the block's address is checked before any
+    // block is made (else it would leak): EFAULT, not the fd's EBADF.
+    assert_eq!(g.call("mmap_into", &[-4]).unwrap(), EFAULT);
     // strptime's end is counted in the guest's bytes, whatever they are:
     // "\xffx" is two bytes, though it reads as three and one characters.
     g.put(800, b"\xffx\0");
