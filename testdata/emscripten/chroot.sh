@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (once) and uses a Debian chroot with a current Emscripten, since
 # Debian 12 ships only emcc 3.1.6 and the newer packages do not install on it.
-# Follows ../../../shared/TOOLCHAINS.md ("Current Emscripten"); needs root.
+# Made by debootstrap from Debian's own packages (the steps: setup below); needs root.
 #
 #   testdata/emscripten/chroot.sh setup [forky|trixie]    # forky: emcc 6.0.5, trixie: 3.1.69
 #   testdata/emscripten/chroot.sh run SUITE COMMAND...    # COMMAND runs in this repository
@@ -61,10 +61,12 @@ run() {
     mkdir -p "$root$work"
     mount --bind "$repo" "$root$work" && mounted=("$root$work" "${mounted[@]}")
     # EM_CACHE stays inside the chroot: the system libraries build once.
-    # trixie ships them prebuilt in a frozen cache, which must stay in use.
-    local cache=EM_CACHE=/root/emcache
-    grep -qs '^FROZEN_CACHE = True' "$root/usr/share/emscripten/.emscripten" && cache=EM_FROZEN=1
-    chroot "$root" env "$cache" HOME=/root sh -c 'cd "$0" && "$@"' "$work" "$@"
+    # trixie ships them prebuilt in the cache its config names, with
+    # FROZEN_CACHE = True (nothing may be built into a cache then): EM_CACHE
+    # is left unset there, so emcc keeps to that cache.
+    local cache=(EM_CACHE=/root/emcache)
+    grep -qs '^FROZEN_CACHE = True' "$root/usr/share/emscripten/.emscripten" && cache=()
+    chroot "$root" env "${cache[@]}" HOME=/root sh -c 'cd "$0" && "$@"' "$work" "$@"
 }
 
 case "${1:-}" in
