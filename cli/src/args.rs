@@ -37,7 +37,7 @@ pub struct RunArgs {
     /// Cap the guest's linear memory at SIZE (bytes, or with KiB, MiB,
     /// GiB): `memory.grow` past it fails, as when a module's own maximum
     /// is reached.
-    #[arg(long = "max-memory", value_name = "SIZE", value_parser = imports::limits::parse_size)]
+    #[arg(long = "max-memory", value_name = "SIZE", value_parser = parse_max_memory)]
     pub max_memory: Option<u64>,
     /// Stop the guest after SECONDS of wall-clock time (a decimal number),
     /// with a line on stderr and exit status 124, as timeout(1) does.
@@ -113,6 +113,17 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
         .filter(|s| s.is_finite() && *s > 0.0)
         .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
         .ok_or_else(|| format!("{text:?}: expected a positive number of seconds, such as 1 or 0.5"))
+}
+
+/// `--max-memory`'s SIZE ([`imports::limits::parse_size`]): at least one
+/// 64 KiB page, since the cap is counted in whole pages and a smaller one
+/// would refuse every module.
+fn parse_max_memory(text: &str) -> Result<u64, String> {
+    let size = imports::limits::parse_size(text)?;
+    match size >= 64 << 10 {
+        true => Ok(size),
+        false => Err(format!("{text:?}: less than one 64 KiB page of memory")),
+    }
 }
 
 /// Parses `HOST[::GUEST][:ro]` and opens HOST.

@@ -40,7 +40,14 @@ pub fn load_any(
     }
     let glue = read(path)?;
     let (store, module) = match &glue.wasm {
-        Wasm::File(name) => load(&path.parent().unwrap_or(Path::new(".")).join(name), cache, max_memory)?,
+        Wasm::File(name) => {
+            let wasm = path.parent().unwrap_or(Path::new(".")).join(name);
+            std::fs::metadata(&wasm).map_err(|e| CliError::Glue {
+                path: path.to_owned(),
+                reason: format!("it names its module {name}, which cannot be read: {e}"),
+            })?;
+            load(&wasm, cache, max_memory)?
+        }
         Wasm::Embedded(bytes) => compile(path, Source::Bytes(bytes), cache, max_memory)?,
     };
     Ok((store, module, Some(glue.names)))
@@ -52,9 +59,17 @@ fn read(path: &Path) -> Result<Glue, CliError> {
         path: path.to_owned(),
         source,
     })?;
+    // A file not named as JavaScript came here only for not being a module.
+    let named_js = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| GLUE_ENDINGS.contains(&e));
     let glue_error = |reason: String| CliError::Glue {
         path: path.to_owned(),
-        reason,
+        reason: match named_js {
+            true => reason,
+            false => format!("it is not a WebAssembly module (no \\0asm header, no WAT) either, and {reason}"),
+        },
     };
     let text = std::str::from_utf8(&bytes).map_err(|e| glue_error(format!("it is not UTF-8 text ({e})")))?;
     Glue::parse(text).map_err(|e| glue_error(e.to_string()))

@@ -13,12 +13,13 @@ use std::time::Duration;
 /// which runs it.
 pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     let file = args.file();
+    // The guest's world first: a bad --dir is told before a long compile.
+    let config = config(&args)?;
     let (mut store, module, names) = load_any(
         &file,
         &Cache::new(args.cache_dir.clone(), args.no_cache),
         args.max_memory,
     )?;
-    let config = config(&args)?;
     if let Some(limit) = args.timeout {
         watchdog(limit);
     }

@@ -50,6 +50,29 @@ fn missing_file_and_non_wasm_are_errors() {
         stderr(&o)
     );
 
+    // Neither a module nor named as JavaScript: both are said.
+    let notes = wat(t.path(), "notes.txt", "shopping list");
+    let o = wasmer_imports(&["run", notes.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("it is not a WebAssembly module"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Emscripten glue"), "{}", stderr(&o));
+
+    // Glue whose module is missing: the glue is named, and the module.
+    let glue = t.path().join("g.js");
+    std::fs::copy(
+        common::testdata().join("emscripten/minified-hello-O3/minified-hello-O3.js"),
+        &glue,
+    )
+    .unwrap();
+    let o = wasmer_imports(&["run", glue.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("g.js"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("names its module minified-hello-O3.wasm"),
+        "{}",
+        stderr(&o)
+    );
+
     let truncated = t.path().join("truncated.wasm");
     let hello = common::testdata().join("wasi/c/hello/hello.wasm");
     std::fs::write(&truncated, &std::fs::read(hello).unwrap()[..100]).unwrap();
@@ -133,6 +156,13 @@ fn bad_dir_and_env_are_usage_errors() {
     let o = wasmer_imports(&["run", "--dir", "/no/such/dir::/data", m]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--dir /no/such/dir"), "{}", stderr(&o));
+    // The mounts are opened before the module is read.
+    let o = wasmer_imports(&["run", "--dir", "/no/such/dir::/data", "/no/such/module.wasm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--dir /no/such/dir"), "{}", stderr(&o));
+    let o = wasmer_imports(&["run", "--max-memory", "1KiB", m]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("less than one 64 KiB page"), "{}", stderr(&o));
     let o = wasmer_imports(&["run", "--dir", "::/data", m]);
     assert_eq!(o.status.code(), Some(2));
     let o = wasmer_imports(&["run", "--env", "=value", m]);

@@ -380,7 +380,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "K" | "KiB" => 10,
         "M" | "MiB" => 20,
         "G" | "GiB" => 30,
-        other => return Err(format!("{text:?}: unknown unit {other:?} (use KiB, MiB or GiB)")),
+        other => {
+            return Err(format!(
+                "{text:?}: expected a whole number of B, KiB, MiB or GiB, not the unit {other:?}"
+            ))
+        }
     };
     n.checked_mul(1 << shift).ok_or_else(|| format!("{text:?}: too large"))
 }
