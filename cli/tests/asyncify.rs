@@ -566,8 +566,18 @@ fn a_minified_asyncify_guest_through_the_async_api() {
     let out = OutputBuffer::new();
     let config = ModuleConfig::new().arg("minified-sleep.js").stdout(out.clone());
     let options = emscripten::Options::new().names(glue.names);
-    let run = imports::driver::run_async::<emscripten::Emscripten>(&mut store, &m, config, options);
-    let code = futures::executor::block_on(run).map_err(|e| e.to_string());
+    let mut run = std::pin::pin!(imports::driver::run_async::<emscripten::Emscripten>(
+        &mut store, &m, config, options
+    ));
+    // Each of its five sleeps leaves the future pending: it suspended.
+    let mut pending = 0;
+    let code = futures::executor::block_on(std::future::poll_fn(|cx| {
+        let poll = run.as_mut().poll(cx);
+        pending += usize::from(poll.is_pending());
+        poll
+    }))
+    .map_err(|e| e.to_string());
     let expected = std::fs::read(dir.join("main.stdout")).unwrap();
     assert_eq!((code, common::show(&out.contents())), (Ok(3), common::show(&expected)));
+    assert!(pending >= 5, "suspended {pending} times");
 }

@@ -210,19 +210,28 @@ fn system_has_no_shell() {
 
 /// An import legalized for a build without `WASM_BIGINT` gets an adapter:
 /// `__syscall_ftruncate64(fd, lo, hi)` reaches the i64 function whole (i64
-/// results: `time-nobigint`'s `_mktime_js`). A type that is neither form is
-/// refused naming the types provided.
+/// results: `time-nobigint`'s `_mktime_js`): `(5, 0)` is a length of 5,
+/// `(0, -1)` a negative one (`EINVAL`, 28), which the low half alone is
+/// not. A type that is neither form is refused naming the types provided.
 #[test]
 fn legalized_imports_are_adapted() {
     let wat = r#"(module
+        (import "env" "__syscall_openat" (func $open (param i32 i32 i32 i32) (result i32)))
         (import "env" "__syscall_ftruncate64" (func $ft (param i32 i32 i32) (result i32)))
         (memory (export "memory") 1)
-        (func (export "main") (result i32)
-          ;; fd 99 is not open: EBADF (8), so the call got through
-          (i32.sub (i32.const 0) (call $ft (i32.const 99) (i32.const 5) (i32.const 0)))))"#;
+        (data (i32.const 16) "/data/f\00")
+        (func (export "main") (result i32) (local $fd i32)
+          ;; AT_FDCWD, O_RDWR | O_CREAT
+          (local.set $fd (call $open (i32.const -100) (i32.const 16) (i32.const 66) (i32.const 420)))
+          (if (result i32) (i32.ne (call $ft (local.get $fd) (i32.const 5) (i32.const 0)) (i32.const 0))
+            (then (i32.const 1))
+            (else (i32.sub (i32.const 0) (call $ft (local.get $fd) (i32.const 0) (i32.const -1)))))))"#;
     let mut store = Store::default();
     let module = Module::new(&store, wat).unwrap();
-    assert_eq!(emscripten::run(&mut store, &module, ModuleConfig::new()).unwrap(), 8);
+    let fs = imports::fs::MemFs::new();
+    let config = ModuleConfig::new().mount_shared("/data", std::sync::Arc::new(fs.clone()));
+    assert_eq!(emscripten::run(&mut store, &module, config).unwrap(), 28);
+    assert_eq!(imports::fs::FileSystem::stat(&fs, "f").unwrap().size, 5);
 
     let wat = r#"(module (import "env" "__syscall_ftruncate64" (func (param i32 f64) (result i32)))
         (memory (export "memory") 1))"#;
